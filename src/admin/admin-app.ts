@@ -1,0 +1,62 @@
+/** The admin API (`/admin/v1`) as an Express app, with its one error renderer. */
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { GatewayError, ValidationError } from '../errors.js';
+import type { Logger } from '../ops/logger.js';
+import type { TokenStore } from '../store/token-store.js';
+import type { TokenLifecycle } from '../tokens/lifecycle.js';
+import type { Clock } from '../types.js';
+import { appsRouter, type AppsDeps } from './apps-router.js';
+import type { Audit } from './audit.js';
+import { authenticateAdmin } from './require-admin.js';
+import { tokensRouter } from './tokens-router.js';
+
+export interface AdminDeps {
+  store: TokenStore;
+  lifecycle: TokenLifecycle;
+  audit: Audit;
+  logger: Logger;
+  clock: Clock;
+  onAppDelete?: AppsDeps['onAppDelete'];
+  /** Further routers mounted under /admin/v1 after authentication (clients, API keys). */
+  extraRouters?: express.Router[];
+}
+
+/** Renders GatewayErrors as `{error, error_description}`; anything else is a 500 whose message stays in the log. */
+export function errorRenderer(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let error: GatewayError;
+    if (err instanceof GatewayError) error = err;
+    else if (err?.type === 'entity.parse.failed') error = new ValidationError(['(body): not valid JSON']);
+    else if (err?.type === 'entity.too.large') error = new GatewayError({ status: 413, error: 'invalid_request', description: 'request body too large' });
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+      error = new GatewayError({ status: err.status, error: 'invalid_request', description: 'malformed request' });
+    } else {
+      logger.error({ err, path: req.path }, 'admin request failed');
+      error = new GatewayError({ status: 500, error: 'server_error', description: 'internal error' });
+    }
+    if (error.status >= 500 && error.status !== 503) logger.error({ err }, 'admin error');
+    res.status(error.status).set(error.headers).set('cache-control', 'no-store');
+    const body: Record<string, unknown> = error.toJSON();
+    if (error instanceof ValidationError) body.issues = error.issues;
+    res.json(body);
+  };
+}
+
+export function createAdminApp(deps: AdminDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  const api = express.Router();
+  api.use(express.json({ limit: '64kb', strict: true }));
+  api.use(authenticateAdmin(deps.lifecycle));
+  api.use(appsRouter(deps));
+  api.use(tokensRouter(deps));
+  for (const router of deps.extraRouters ?? []) api.use(router);
+  api.use((_req, _res) => {
+    throw new GatewayError({ status: 404, error: 'not_found', description: 'no such admin endpoint' });
+  });
+  app.use('/admin/v1', api);
+  app.use(errorRenderer(deps.logger));
+  return app;
+}

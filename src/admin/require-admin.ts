@@ -1,0 +1,55 @@
+/** Admin API authentication: a Bearer token of the `tollgate-admin` app holding the needed scope. */
+import type { NextFunction, Request, Response } from 'express';
+import { GatewayError } from '../errors.js';
+import { principalOf } from '../edge/authenticate.js';
+import { readBearer } from '../edge/bearer.js';
+import type { TokenLifecycle } from '../tokens/lifecycle.js';
+import { ADMIN_APP_ID, type Principal } from '../types.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+const challenge = (error?: string) => (error ? `Bearer realm="tollgate-admin", error="${error}"` : 'Bearer realm="tollgate-admin"');
+
+/** Verifies the caller once per request and stores the Principal on `req.principal`. */
+export function authenticateAdmin(lifecycle: TokenLifecycle) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const credential = readBearer(req.rawHeaders);
+    if (credential.kind === 'missing') {
+      throw new GatewayError({ status: 401, error: 'invalid_request', description: 'admin token required', headers: { 'www-authenticate': challenge() } });
+    }
+    if (credential.kind === 'malformed') {
+      throw new GatewayError({ status: 400, error: 'invalid_request', description: credential.description, headers: { 'www-authenticate': challenge('invalid_request') } });
+    }
+    const result = await lifecycle.verify(credential.token);
+    if (!result.ok || result.record.app !== ADMIN_APP_ID) {
+      throw new GatewayError({ status: 401, error: 'invalid_token', description: 'the admin token is invalid, expired or revoked', code: '1201046', headers: { 'www-authenticate': challenge('invalid_token') } });
+    }
+    req.principal = principalOf(result.record);
+    next();
+  };
+}
+
+/** Reads need `admin.read` or the area's own scope; writes need the area's scope. */
+export function requireScope(area: 'admin.apps' | 'admin.tokens' | 'admin.clients') {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const scopes = req.principal?.scopes ?? [];
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (scopes.includes(area) || (read && scopes.includes('admin.read'))) return next();
+    const needed = read ? `admin.read ${area}` : area;
+    throw new GatewayError({
+      status: 403,
+      error: 'insufficient_scope',
+      description: `this call needs the scope ${read ? `admin.read or ${area}` : area}`,
+      headers: { 'www-authenticate': `Bearer realm="tollgate-admin", error="insufficient_scope", scope="${needed}"` },
+    });
+  };
+}
+
+export function actor(req: Request): Principal {
+  if (!req.principal) throw new Error('authenticateAdmin must run before handlers');
+  return req.principal;
+}

@@ -1,0 +1,50 @@
+/** `tollgate serve`: start the gateway; `--demo` adds an echo upstream, a demo app and ready tokens. */
+import type { Command } from 'commander';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { demoConfig, prepareDemo } from '../demo/demo.js';
+import { startEchoUpstream } from '../demo/echo-upstream.js';
+import { startGateway } from '../main.js';
+import { createLogger } from '../ops/logger.js';
+import { bootstrapAdminToken } from '../tokens/admin-bootstrap.js';
+import { systemClock } from '../types.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('start the gateway')
+    .option('-c, --config <file>', 'config file (env TOLLGATE_CONFIG)')
+    .option('--demo', 'embedded store, a demo route to a built-in echo upstream, and printed tokens')
+    .action(async (o: { config?: string; demo?: boolean }) => {
+      let config: Config;
+      let closeDemo = async () => {};
+      if (o.demo && !o.config) {
+        const echo = await startEchoUpstream();
+        closeDemo = () => new Promise((resolve) => echo.server.close(() => resolve()));
+        config = demoConfig(echo.url, process.env);
+      } else {
+        config = loadConfig(o.config ?? process.env.TOLLGATE_CONFIG ?? DEFAULT_CONFIG_PATH);
+      }
+      const logger = createLogger({ level: config.log.level, pretty: config.log.pretty || process.env.LOG_PRETTY === '1' });
+      const gateway = await startGateway(config, { logger });
+      if (process.env.TOLLGATE_BOOTSTRAP_TOKEN) {
+        const result = await bootstrapAdminToken(gateway.store, gateway.lifecycle, systemClock, { name: 'bootstrap-env', secret: process.env.TOLLGATE_BOOTSTRAP_TOKEN });
+        logger.info({ tokenId: result.record.id, created: result.created }, 'admin token from TOLLGATE_BOOTSTRAP_TOKEN is in place');
+      }
+      logger.info({ urls: gateway.urls, store: gateway.store.driver, routes: config.routes.length }, 'tollgate listening');
+      if (o.demo) process.stdout.write(`${(await prepareDemo(gateway)).join('\n')}\n`);
+
+      let stopping = false;
+      const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        await gateway.stop();
+        await closeDemo();
+        logger.flush?.();
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      process.on('SIGINT', () => void shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,148 @@
+/** The configuration file's schema: validated once at start, parsed into a typed `Config`. */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { TOKEN_KINDS } from '../types.js';
+
+/** A duration field: seconds as a number, or `250ms` / `60s` / `15m` / `2h` / `30d`; parsed to ms. */
+export const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const parsed = parseDuration(value);
+  if ('error' in parsed) {
+    ctx.issues.push({ code: 'custom', message: parsed.error, input: value });
+    return z.NEVER;
+  }
+  return parsed.ms;
+});
+
+export const appId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ -');
+export const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, 'expected a scope token (RFC 6749 3.3)');
+const routeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ -');
+const port = z.number().int().min(0).max(65535);
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'expected an HTTP header name');
+const rate = z.string().regex(/^\d+\/(s|m|h)$/, 'expected a rate such as 100/s, 600/m or 1000/h');
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const routeApp = z.union([
+  appId,
+  z.object({ param: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }).strict(),
+  z.object({ header: headerName }).strict(),
+]);
+
+export const routeSchema = z
+  .object({
+    name: routeName,
+    match: z
+      .object({
+        path: z.string().regex(/^\/[A-Za-z0-9._~!$&'()+,;=:@/*-]*$/, 'expected a path pattern such as /api/:id/*'),
+        methods: z.array(z.enum(METHODS)).min(1).optional(),
+        host: z.string().min(1).optional(),
+      })
+      .strict(),
+    upstream: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+    stripPrefix: z.string().startsWith('/').optional(),
+    auth: z.enum(['required', 'none']).default('required'),
+    app: routeApp.optional(),
+    scopes: z.array(scopeName).default([]),
+    anyScopes: z.array(scopeName).default([]),
+    kinds: z.array(z.enum(TOKEN_KINDS)).min(1).default(['api', 'access']),
+    mode: z.enum(['enforce', 'audit']).default('enforce'),
+    timeout: duration.default(30_000),
+    forwardAuthorization: z.boolean().default(false),
+    preserveHost: z.boolean().default(false),
+    websocket: z.boolean().default(false),
+    rateLimit: z.object({ perToken: rate, perClient: rate, perIp: rate }).partial().strict().optional(),
+  })
+  .strict()
+  .superRefine((route, ctx) => {
+    if (route.auth === 'required' && route.app === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['app'], message: 'required when auth is not "none": every token is bound to one app' });
+    }
+    if (route.app && typeof route.app === 'object' && 'param' in route.app && !route.match.path.includes(`:${route.app.param}`)) {
+      ctx.addIssue({ code: 'custom', path: ['app', 'param'], message: `path pattern has no :${route.app.param}` });
+    }
+  });
+
+const sentinel = z.object({ host: z.string().min(1), port }).strict();
+
+export const configSchema = z
+  .object({
+    listen: z
+      .object({
+        host: z.string().default('0.0.0.0'),
+        port: port.default(8080),
+        /** Admin API and console; the same number as `port` serves them on one listener. */
+        adminPort: port.optional(),
+        metricsPort: port.default(9464),
+        trustedProxies: z.array(z.string()).default([]),
+        limits: z
+          .object({
+            headersTimeout: duration.default(20_000),
+            requestTimeout: duration.default(120_000),
+            keepAliveTimeout: duration.default(65_000),
+            maxHeaderSize: z.number().int().min(1024).max(65536).default(16384),
+            maxConnections: z.number().int().min(1).default(10_000),
+          })
+          .strict()
+          .default({ headersTimeout: 20_000, requestTimeout: 120_000, keepAliveTimeout: 65_000, maxHeaderSize: 16384, maxConnections: 10_000 }),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        driver: z.enum(['memory', 'redis']).optional(),
+        url: z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss:// URL').optional(),
+        keyPrefix: z.string().max(64).default('tg:'),
+        timeout: duration.default(250),
+        redis: z
+          .object({
+            cluster: z.array(sentinel).min(1).optional(),
+            sentinels: z.array(sentinel).min(1).optional(),
+            name: z.string().optional(),
+            password: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    tokens: z
+      .object({
+        ttl: duration.default(30 * 86_400_000),
+        installTtl: duration.default(365 * 86_400_000),
+        touchInterval: duration.default(60_000),
+        maxLifetime: duration.optional(),
+      })
+      .strict()
+      .prefault({}),
+    revocation: z.object({ maxStaleness: duration.default(1_000) }).strict().prefault({}),
+    clock: z.object({ skew: duration.default(30_000) }).strict().prefault({}),
+    issuer: z.url().default('http://localhost:8080'),
+    compat: z
+      .object({ hypr: z.boolean().default(false), hypersign: z.boolean().default(false), legacyAssertionAudience: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), pretty: z.boolean().default(false), access: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
+    shutdown: z.object({ grace: duration.default(10_000), drainDelay: duration.default(2_000) }).strict().prefault({}),
+    routes: z.array(routeSchema).default([]),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.routes.forEach((route, i) => {
+      if (seen.has(route.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route name "${route.name}"` });
+      seen.add(route.name);
+    });
+    const redis = config.store.redis;
+    if (redis?.sentinels && !redis.name) ctx.addIssue({ code: 'custom', path: ['store', 'redis', 'name'], message: 'required with sentinels' });
+    if (redis?.sentinels && redis.cluster) ctx.addIssue({ code: 'custom', path: ['store', 'redis'], message: 'choose cluster or sentinels, not both' });
+    if (config.store.driver === 'redis' && !config.store.url && !redis?.cluster && !redis?.sentinels) {
+      ctx.addIssue({ code: 'custom', path: ['store', 'url'], message: 'required for driver redis (or store.redis.cluster / sentinels)' });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+/** The store section with its driver resolved. */
+export type StoreConfig = Config['store'] & { driver: 'memory' | 'redis' };

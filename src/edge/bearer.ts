@@ -1,0 +1,50 @@
+/** Reads the Bearer credential from the Authorization header, and only from there (RFC 6750 2.1). */
+
+export type Credential =
+  | { kind: 'token'; token: string }
+  | { kind: 'missing' }
+  | { kind: 'malformed'; description: string };
+
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const MAX_HEADER = 4096;
+const MISSING: Credential = { kind: 'missing' };
+
+/**
+ * Uses rawHeaders because Node joins repeated Authorization headers into one value.
+ * A non-Bearer scheme counts as no credentials: the answer is the bare challenge.
+ */
+export function readBearer(rawHeaders: readonly string[]): Credential {
+  let value: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    if (value !== undefined) return { kind: 'malformed', description: 'more than one Authorization header' };
+    value = rawHeaders[i + 1]!;
+  }
+  if (value === undefined) return MISSING;
+  if (value.length > MAX_HEADER) return { kind: 'malformed', description: 'Authorization header too long' };
+  const trimmed = value.trim();
+  const space = trimmed.indexOf(' ');
+  const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
+  if (scheme.toLowerCase() !== 'bearer') return trimmed === '' ? { kind: 'malformed', description: 'empty Authorization header' } : MISSING;
+  const token = space < 0 ? '' : trimmed.slice(space + 1).trimStart();
+  if (token === '') return { kind: 'malformed', description: 'Bearer scheme without a token' };
+  if (!B64TOKEN.test(token)) return { kind: 'malformed', description: 'token has characters outside b64token' };
+  return { kind: 'token', token };
+}
+
+/** True when the query string carries an `access_token` parameter (RFC 6750 2.3, which we refuse). */
+export function hasQueryToken(query: string): boolean {
+  if (query.length < 13 || (!query.includes('_') && !query.includes('%'))) return false;
+  for (const pair of query.slice(1).split('&')) {
+    const name = pair.split('=', 1)[0]!;
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      /* an undecodable name is not access_token */
+    }
+    if (decoded === 'access_token') return true;
+  }
+  return false;
+}

@@ -1,0 +1,105 @@
+/**
+ * The edge request pipeline, top to bottom:
+ *   normalize the path → match a route → authenticate → authorize → forward upstream.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../ops/logger.js';
+import { methodLabel, type DecisionReason, type Metrics } from '../ops/metrics.js';
+import type { TokenLifecycle } from '../tokens/lifecycle.js';
+import type { Principal } from '../types.js';
+import { authenticate } from './authenticate.js';
+import { authorize } from './authorize.js';
+import type { Forwarder } from './forward.js';
+import { normalizeTarget } from './normalize-path.js';
+import { EDGE_ERRORS, insufficientScope, sendEdgeError, type EdgeError } from './respond.js';
+import { upstreamPath, type CompiledRoute, type RouteMatch, type RouteTable } from './routes.js';
+import { pickRequestId, upstreamRequestHeaders } from './upstream-headers.js';
+
+export interface EdgeDeps {
+  /** The current route table (replaced on reload). */
+  routes(): RouteTable;
+  lifecycle: TokenLifecycle;
+  forward: Forwarder;
+  trust(address: string | undefined): boolean;
+  metrics: Metrics;
+  logger: Logger;
+  accessLog: boolean;
+}
+
+/** What the access log and metrics learn about one request as it moves through the pipeline. */
+interface Outcome {
+  route: string;
+  reason?: DecisionReason;
+  tokenId?: string;
+}
+
+export function createEdgeHandler(deps: EdgeDeps) {
+  const { lifecycle, metrics, logger } = deps;
+
+  function record(req: IncomingMessage, res: ServerResponse, outcome: Outcome, requestId: string, started: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    metrics.requests.labels(outcome.route, methodLabel(req.method), String(res.statusCode)).inc();
+    metrics.requestDuration.labels(outcome.route).observe(seconds);
+    if (deps.accessLog) {
+      logger.info({ reqId: requestId, route: outcome.route, method: req.method, status: res.statusCode, reason: outcome.reason, tokenId: outcome.tokenId, ms: Math.round(seconds * 1e4) / 10, aborted: !res.writableFinished || undefined }, 'request');
+    }
+  }
+
+  function decide(route: CompiledRoute, outcome: Outcome, reason: DecisionReason, authStarted: number): void {
+    outcome.reason = reason;
+    metrics.authDecisions.labels(route.name, reason === 'ok' ? 'allow' : 'deny', reason).inc();
+    metrics.authDuration.observe((performance.now() - authStarted) / 1000);
+  }
+
+  function forwardTo(req: IncomingMessage, res: ServerResponse, match: RouteMatch, query: string, path: string, principal: Principal | null, requestId: string): void {
+    const trustedPeer = deps.trust(req.socket.remoteAddress);
+    const headers = upstreamRequestHeaders(req, { route: match.route, principal, requestId, trustedPeer });
+    deps.forward(req, res, match.route, upstreamPath(match.route, path, query), headers, requestId);
+  }
+
+  async function authenticateAndForward(req: IncomingMessage, res: ServerResponse, match: RouteMatch, path: string, query: string, outcome: Outcome, requestId: string): Promise<void> {
+    const route = match.route;
+    const audit = route.config.mode === 'audit';
+    const authStarted = performance.now();
+    const authn = await authenticate(req, query, lifecycle);
+    let principal: Principal | null = null;
+    let denial: EdgeError | null = null;
+    if (!authn.ok) {
+      decide(route, outcome, authn.reason, authStarted);
+      denial = authn.error;
+    } else {
+      outcome.tokenId = authn.principal.tokenId;
+      const refused = authorize(route, authn.principal, match.params, req.headers);
+      if (refused) {
+        decide(route, outcome, refused.reason, authStarted);
+        denial = refused.reason === 'insufficient_scope' ? insufficientScope(refused.required) : EDGE_ERRORS.invalidToken;
+      } else {
+        decide(route, outcome, 'ok', authStarted);
+        principal = authn.principal;
+      }
+    }
+    if (denial && !audit) return sendEdgeError(res, denial, requestId);
+    if (denial) logger.warn({ reqId: requestId, route: route.name, reason: outcome.reason }, 'audit mode: would deny');
+    forwardTo(req, res, match, query, path, principal, requestId);
+  }
+
+  return function handleEdgeRequest(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const requestId = pickRequestId(req.headers['x-request-id'], randomUUID);
+    const outcome: Outcome = { route: 'none' };
+    res.once('close', () => record(req, res, outcome, requestId, started));
+
+    const target = normalizeTarget(req.url ?? '/');
+    if (!target) return sendEdgeError(res, EDGE_ERRORS.badPath, requestId);
+    const match = deps.routes().match(req.method ?? 'GET', target.path, req.headers.host);
+    if (!match) return sendEdgeError(res, EDGE_ERRORS.noRoute, requestId);
+    outcome.route = match.route.name;
+    if (match.route.config.auth === 'none') return forwardTo(req, res, match, target.query, target.path, null, requestId);
+
+    authenticateAndForward(req, res, match, target.path, target.query, outcome, requestId).catch((err: unknown) => {
+      logger.error({ reqId: requestId, err }, 'edge pipeline failed');
+      sendEdgeError(res, { status: 500, error: 'server_error', description: 'internal error' }, requestId);
+    });
+  };
+}

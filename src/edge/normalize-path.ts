@@ -1,0 +1,105 @@
+/**
+ * One canonical path for authorizing and forwarding. Decodes percent-escapes of unreserved
+ * characters only, resolves `.`/`..`, collapses `//`; refuses (null) anything an upstream could
+ * read differently: encoded `/` `\` NUL and controls, double encoding, `..;`-style segments,
+ * raw characters outside RFC 3986 pchar. Idempotent: normalizing the output changes nothing.
+ */
+
+export interface Target {
+  /** Canonical path, always starting with `/`. */
+  path: string;
+  /** Query including its leading `?`, or ''. Forwarded as received. */
+  query: string;
+}
+
+const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+const QUERY_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
+const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
+const HEX = '0123456789ABCDEF';
+
+function isUnreserved(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) ||
+    code === 0x2d || code === 0x2e || code === 0x5f || code === 0x7e;
+}
+
+function hexValue(ch: string | undefined): number {
+  if (ch === undefined) return -1;
+  const v = HEX.indexOf(ch.toUpperCase());
+  return v;
+}
+
+/** Decodes unreserved escapes, upper-cases the rest; null for escapes that are unsafe or invalid. */
+function decodeUnreserved(path: string): string | null {
+  if (!path.includes('%')) return path;
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const ch = path[i]!;
+    if (ch !== '%') {
+      out += ch;
+      continue;
+    }
+    const hi = hexValue(path[i + 1]);
+    const lo = hexValue(path[i + 2]);
+    if (hi < 0 || lo < 0) return null;
+    const code = hi * 16 + lo;
+    if (code < 0x20 || code === 0x7f || code === 0x2f || code === 0x5c) return null;
+    // `%25` followed by hex is a double encoding some upstreams decode twice.
+    if (code === 0x25 && hexValue(path[i + 3]) >= 0 && hexValue(path[i + 4]) >= 0) return null;
+    out += isUnreserved(code) ? String.fromCharCode(code) : `%${HEX[hi]}${HEX[lo]}`;
+    i += 2;
+  }
+  return out;
+}
+
+/** A segment that some server would treat as `.` or `..` (`..;x`, `.%3B`), but is not literally one. */
+function isDisguisedDot(segment: string): boolean {
+  if (!segment.includes(';') && !segment.includes('%')) return false;
+  let plain: string;
+  try {
+    plain = decodeURIComponent(segment);
+  } catch {
+    plain = segment;
+  }
+  const base = plain.split(';')[0];
+  return base === '.' || base === '..';
+}
+
+/** The canonical form of a request target, or null when it cannot be normalized safely (400). */
+export function normalizeTarget(rawTarget: string): Target | null {
+  let raw = rawTarget;
+  const absolute = ABSOLUTE_FORM.exec(raw);
+  if (absolute) raw = raw.slice(absolute[0].length) || '/';
+  if (raw[0] !== '/' || raw.includes('#')) return null;
+  const q = raw.indexOf('?');
+  const rawPath = q < 0 ? raw : raw.slice(0, q);
+  const query = q < 0 ? '' : raw.slice(q);
+  if (!PATH_CHARS.test(rawPath) || (query !== '' && !QUERY_CHARS.test(query.slice(1)))) return null;
+  const path = normalizePath(rawPath);
+  return path === null ? null : { path, query };
+}
+
+/** The canonical form of a path alone; null when unsafe. */
+export function normalizePath(rawPath: string): string | null {
+  const decoded = decodeUnreserved(rawPath);
+  if (decoded === null) return null;
+  const segments = decoded.split('/');
+  const out: string[] = [];
+  let trailingSlash = false;
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const last = i === segments.length - 1;
+    if (segment === '' || segment === '.') {
+      trailingSlash = last;
+    } else if (segment === '..') {
+      out.pop();
+      trailingSlash = last;
+    } else if (isDisguisedDot(segment)) {
+      return null;
+    } else {
+      out.push(segment);
+      trailingSlash = false;
+    }
+  }
+  if (out.length === 0) return '/';
+  return `/${out.join('/')}${trailingSlash ? '/' : ''}`;
+}

@@ -1,0 +1,150 @@
+/** Composition root: config → store → token lifecycle → edge, admin, metrics listeners; and shutdown. */
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdminApp } from './admin/admin-app.js';
+import { createAudit } from './admin/audit.js';
+import type { Config } from './config/schema.js';
+import { createForwarder } from './edge/forward.js';
+import { createEdgeHandler } from './edge/handler.js';
+import { compileRoutes, type RouteTable } from './edge/routes.js';
+import { createTrust } from './edge/upstream-headers.js';
+import { createHealthHandler, type Readiness } from './ops/health.js';
+import type { Logger } from './ops/logger.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createStore } from './store/create-store.js';
+import type { TokenStore } from './store/token-store.js';
+import { ensureAdminApp } from './tokens/admin-bootstrap.js';
+import { createTokenLifecycle, type TokenLifecycle } from './tokens/lifecycle.js';
+import { systemClock, type Clock } from './types.js';
+
+export interface Gateway {
+  config: Config;
+  store: TokenStore;
+  lifecycle: TokenLifecycle;
+  metrics: Metrics;
+  /** Base URLs of the listeners actually bound (ports resolved when 0 was configured). */
+  urls: { main: string; admin: string; metrics: string };
+  /** Swap the route table (config reload). */
+  setRoutes(routes: RouteTable): void;
+  /** Readiness fails, listeners stop accepting, in-flight requests finish within `shutdown.grace`. */
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  logger: Logger;
+  clock?: Clock;
+  store?: TokenStore;
+}
+
+/** Paths the gateway answers itself on a listener, ahead of the edge routes. */
+interface Mount {
+  prefixes: string[];
+  handler: RequestListener;
+}
+
+function mounted(mounts: Mount[], fallback: RequestListener): RequestListener {
+  return (req, res) => {
+    const url = req.url ?? '/';
+    for (const mount of mounts) {
+      for (const prefix of mount.prefixes) {
+        if (url === prefix || url.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || url.startsWith(`${prefix}?`)) return mount.handler(req, res);
+      }
+    }
+    fallback(req, res);
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startGateway(config: Config, options: GatewayOptions): Promise<Gateway> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const store = options.store ?? createStore(config, clock, { onError: (op) => metrics.storeErrors.labels(op).inc() });
+  const lifecycle = createTokenLifecycle(store, config, clock);
+  const readiness: Readiness = { draining: false };
+  const setStoreUp = (up: boolean) => metrics.storeUp.set(up ? 1 : 0);
+
+  try {
+    await store.ready(Math.max(2_000, config.store.timeout * 8));
+    await ensureAdminApp(store, clock);
+    setStoreUp(true);
+  } catch (err) {
+    setStoreUp(false);
+    logger.warn({ err: (err as Error).message }, 'token store unreachable at start; serving 503 until it answers');
+  }
+
+  let routes = compileRoutes(config.routes);
+  const forwarder = createForwarder({ upstream: (route, seconds) => metrics.upstreamDuration.labels(route.name).observe(seconds) });
+  const edge = createEdgeHandler({
+    routes: () => routes,
+    lifecycle,
+    forward: forwarder.forward,
+    trust: createTrust(config.listen.trustedProxies),
+    metrics,
+    logger,
+    accessLog: config.log.access,
+  });
+  const admin = createAdminApp({ store, lifecycle, audit: createAudit(logger), logger, clock });
+  const health = createHealthHandler(store, readiness, setStoreUp);
+  const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], handler: (req, res) => void health(req, res) };
+  const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };
+  const notFound: RequestListener = (_req, res) => {
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","error_description":"no such endpoint"}');
+  };
+
+  const limits = config.listen.limits;
+  const serverOptions = { maxHeaderSize: limits.maxHeaderSize, headersTimeout: limits.headersTimeout, requestTimeout: limits.requestTimeout, keepAliveTimeout: limits.keepAliveTimeout };
+  const adminSeparate = config.listen.adminPort !== undefined && config.listen.adminPort !== config.listen.port;
+  const mainMounts = adminSeparate ? [] : [healthMount, adminMount];
+  const servers: Server[] = [];
+  const make = (handler: RequestListener) => {
+    const server = createServer(serverOptions, handler);
+    server.maxConnections = limits.maxConnections;
+    servers.push(server);
+    return server;
+  };
+
+  const host = config.listen.host;
+  const mainPort = await listen(make(mounted(mainMounts, edge)), config.listen.port, host);
+  const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount], notFound)), config.listen.adminPort!, host) : mainPort;
+  const metricsServer = make(async (req: IncomingMessage, res: ServerResponse) => {
+    if (health(req, res)) return;
+    if (req.url !== '/metrics') return notFound(req, res);
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+  const metricsPort = await listen(metricsServer, config.listen.metricsPort, host);
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+
+  async function stop(): Promise<void> {
+    readiness.draining = true;
+    const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const s of servers) s.closeIdleConnections();
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdown.grace).unref());
+    await Promise.race([closed, grace]);
+    for (const s of servers) s.closeAllConnections();
+    forwarder.close();
+    await store.close();
+  }
+
+  return {
+    config,
+    store,
+    lifecycle,
+    metrics,
+    urls: { main: `http://${shown}:${mainPort}`, admin: `http://${shown}:${adminPort}`, metrics: `http://${shown}:${metricsPort}` },
+    setRoutes: (next) => {
+      routes = next;
+    },
+    stop,
+  };
+}

@@ -1,0 +1,39 @@
+/** `/healthz` (the process answers) and `/readyz` (config loaded, store reachable, not draining). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TokenStore } from '../store/token-store.js';
+
+export interface Readiness {
+  draining: boolean;
+}
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Handles the two health paths; returns false for anything else. Liveness never touches the store. */
+export function createHealthHandler(store: TokenStore, readiness: Readiness, onStoreState: (up: boolean) => void) {
+  return function handleHealth(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.url === '/healthz') {
+      reply(res, 200, { status: 'ok' });
+      return true;
+    }
+    if (req.url !== '/readyz') return false;
+    if (readiness.draining) {
+      reply(res, 503, { status: 'draining' });
+      return true;
+    }
+    store.ping().then(
+      () => {
+        onStoreState(true);
+        reply(res, 200, { status: 'ready', store: 'up' });
+      },
+      () => {
+        onStoreState(false);
+        reply(res, 503, { status: 'unready', store: 'down' });
+      },
+    );
+    return true;
+  };
+}

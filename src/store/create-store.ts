@@ -1,0 +1,16 @@
+/** Picks the store the config asks for. */
+import { storeDriver } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../types.js';
+import { MemoryStore } from './memory-store.js';
+import { createRedisClient } from './redis-connection.js';
+import { RedisStore, type StoreHooks } from './redis-store.js';
+import type { TokenStore } from './token-store.js';
+
+export function createStore(config: Config, clock: Clock, hooks: StoreHooks = {}): TokenStore {
+  if (storeDriver(config) === 'memory') return new MemoryStore(clock);
+  const client = createRedisClient({ ...config.store, driver: 'redis' });
+  // Errors surface per command as StoreUnavailableError; the connection's own events only need a listener.
+  client.on('error', (err: unknown) => hooks.onError?.('connection', err));
+  return new RedisStore(client, config.store.keyPrefix, hooks);
+}

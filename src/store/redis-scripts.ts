@@ -1,0 +1,103 @@
+/**
+ * Lua scripts: each read-modify-write on a token is one atomic round trip. Every script touches
+ * only its KEYS, and each call passes keys of a single hash slot, so Redis Cluster accepts it.
+ */
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+
+export class LuaScript {
+  private readonly sha: string;
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: Redis | Cluster, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!String((err as Error).message).startsWith('NOSCRIPT')) throw err;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/** KEYS[1] token hash. ARGV: revokedAt, tombstone ms. Returns the live record's fields, or nil. */
+export const REVOKE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'rv') == 1 then return nil end
+local fields = redis.call('HGETALL', KEYS[1])
+redis.call('HSET', KEYS[1], 'rv', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return fields
+`);
+
+/**
+ * KEYS[1] token hash. ARGV: now, tombstone ms. Sets lastUsedAt and slides expiresAt forward,
+ * capped; a missing, revoked or expired token is left alone, so a touch racing a revoke
+ * can never bring the token back.
+ */
+export const TOUCH = new LuaScript(`
+local r = redis.call('HMGET', KEYS[1], 'c', 'rv', 'ex', 't', 'sl', 'cap')
+if not r[1] or r[2] then return 0 end
+local now = tonumber(ARGV[1])
+if r[3] then
+  local ex = tonumber(r[3])
+  if ex <= now then return 0 end
+  if r[5] == '1' then
+    local slid = now + tonumber(r[4])
+    if r[6] then slid = math.min(slid, tonumber(r[6])) end
+    if slid > ex then
+      redis.call('HSET', KEYS[1], 'ex', slid)
+      redis.call('PEXPIREAT', KEYS[1], slid + tonumber(ARGV[2]))
+    end
+  end
+end
+redis.call('HSET', KEYS[1], 'lu', now)
+return 1
+`);
+
+/**
+ * KEYS[1] an app's token index (zset scored by createdAt). ARGV: lastScore ('' for the first
+ * page), lastId, count. Returns [id, score, ...] strictly after (lastScore, lastId).
+ */
+export const PAGE = new LuaScript(`
+local out = {}
+local n = tonumber(ARGV[3])
+local min = '-inf'
+if ARGV[1] ~= '' then
+  local ties = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'WITHSCORES')
+  for i = 1, #ties, 2 do
+    if ties[i] > ARGV[2] and #out < n * 2 then
+      table.insert(out, ties[i])
+      table.insert(out, ties[i + 1])
+    end
+  end
+  min = '(' .. ARGV[1]
+end
+local want = n - #out / 2
+if want > 0 then
+  local rest = redis.call('ZRANGEBYSCORE', KEYS[1], min, '+inf', 'WITHSCORES', 'LIMIT', 0, want)
+  for i = 1, #rest do table.insert(out, rest[i]) end
+end
+return out
+`);
+
+/**
+ * KEYS[1] an app's name → token id hash, KEYS[2] its token index. ARGV: name, id, replaceable id
+ * ('' for none), createdAt. Claims the name and indexes the id; returns the id holding the name
+ * when it is another still-indexed token (the caller checks it is live and retries with it as
+ * replaceable), else nil.
+ */
+export const CLAIM_NAME = new LuaScript(`
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur and cur ~= ARGV[3] and redis.call('ZSCORE', KEYS[2], cur) then return cur end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
+return nil
+`);
+
+/** KEYS[1] name hash, KEYS[2] token index. ARGV: name, id. Drops the id and frees the name it held. */
+export const RELEASE_NAME = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1
+`);

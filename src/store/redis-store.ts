@@ -1,0 +1,222 @@
+/**
+ * The shared store. Key layout (prefix `p`), each entity in its own hash slot:
+ *   p t:{tok_…}            hash   one token record (expires a tombstone period after expiry/revocation)
+ *   p app:{id}             string one app (JSON)
+ *   p app:{id}:tokens      zset   the app's token ids scored by createdAt (an index; records win)
+ *   p app:{id}:names       hash   token name → id, for unique names among live tokens
+ *   p apps                 set    app ids (an index; records win)
+ * Indexes are written before records and cleaned lazily, so a half-done write never hides a
+ * record; a record is the single source of truth for a token's state.
+ */
+import { ConflictError, GatewayError, StoreUnavailableError, ValidationError } from '../errors.js';
+import type { AppRecord, Page, TokenKind, TokenRecord } from '../types.js';
+import type { RedisClient } from './redis-connection.js';
+import { CLAIM_NAME, PAGE, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
+import { decodeCursor, encodeCursor, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
+
+export interface StoreHooks {
+  /** Called with the operation name whenever the store fails to answer. */
+  onError?: (op: string, err: unknown) => void;
+}
+
+export class RedisStore implements TokenStore {
+  readonly driver = 'redis' as const;
+
+  constructor(
+    readonly client: RedisClient,
+    readonly prefix: string,
+    private readonly hooks: StoreHooks = {},
+  ) {}
+
+  tokenKey(id: string): string {
+    return `${this.prefix}t:{${id}}`;
+  }
+  appKey(id: string): string {
+    return `${this.prefix}app:{${id}}`;
+  }
+  private appTokensKey(id: string): string {
+    return `${this.prefix}app:{${id}}:tokens`;
+  }
+  private appNamesKey(id: string): string {
+    return `${this.prefix}app:{${id}}:names`;
+  }
+  private get appsKey(): string {
+    return `${this.prefix}apps`;
+  }
+
+  /** Runs one store operation; anything but our own client errors becomes a 503. */
+  async guard<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      this.hooks.onError?.(op, err);
+      throw new StoreUnavailableError(err);
+    }
+  }
+
+  ready(timeoutMs: number): Promise<boolean> {
+    if (this.client.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.client.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.client.on('ready', onReady);
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.guard('ping', async () => {
+      await this.client.ping();
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  createApp(app: AppRecord): Promise<void> {
+    return this.guard('createApp', async () => {
+      await this.client.sadd(this.appsKey, app.id);
+      const set = await this.client.set(this.appKey(app.id), JSON.stringify(app), 'NX');
+      if (set === null) throw new ConflictError(`app "${app.id}"`);
+    });
+  }
+
+  getApp(id: string): Promise<AppRecord | null> {
+    return this.guard('getApp', async () => {
+      const json = await this.client.get(this.appKey(id));
+      return json === null ? null : (JSON.parse(json) as AppRecord);
+    });
+  }
+
+  listApps(): Promise<AppRecord[]> {
+    return this.guard('listApps', async () => {
+      const ids = (await this.client.smembers(this.appsKey)).sort();
+      const apps = await Promise.all(ids.map((id) => this.client.get(this.appKey(id))));
+      return apps.filter((json): json is string => json !== null).map((json) => JSON.parse(json) as AppRecord);
+    });
+  }
+
+  updateApp(app: AppRecord): Promise<boolean> {
+    return this.guard('updateApp', async () => (await this.client.set(this.appKey(app.id), JSON.stringify(app), 'XX')) !== null);
+  }
+
+  deleteApp(id: string): Promise<boolean> {
+    return this.guard('deleteApp', async () => {
+      const removed = await this.client.del(this.appKey(id));
+      await this.client.del(this.appTokensKey(id), this.appNamesKey(id));
+      await this.client.srem(this.appsKey, id);
+      return removed === 1;
+    });
+  }
+
+  putToken(record: TokenRecord): Promise<void> {
+    return this.guard('putToken', async () => {
+      await this.indexToken(record);
+      const key = this.tokenKey(record.id);
+      const multi = this.client.multi().hset(key, toHash(record));
+      if (record.expiresAt !== null) multi.pexpireat(key, record.expiresAt + TOMBSTONE_MS);
+      const results = await multi.exec();
+      const failed = results?.find(([err]) => err);
+      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+    });
+  }
+
+  /** Index first, record second: an index entry without a record is harmless, the reverse is not. */
+  private async indexToken(record: TokenRecord): Promise<void> {
+    const index = this.appTokensKey(record.app);
+    if (record.kind === 'access') {
+      await this.client.zadd(index, record.createdAt, record.id);
+      return;
+    }
+    const keys = [this.appNamesKey(record.app), index];
+    const holder = (await CLAIM_NAME.run(this.client, keys, [record.name, record.id, '', record.createdAt])) as string | null;
+    if (holder === null) return;
+    const current = await this.client.hmget(this.tokenKey(holder), 'rv', 'ex', 'c');
+    const live = current[2] !== null && current[0] === null && (current[1] === null || Number(current[1]) > Date.now());
+    if (live) throw new ConflictError(`token named "${record.name}" in app "${record.app}"`);
+    const again = await CLAIM_NAME.run(this.client, keys, [record.name, record.id, holder, record.createdAt]);
+    if (again !== null) throw new ConflictError(`token named "${record.name}" in app "${record.app}"`);
+  }
+
+  getToken(id: string): Promise<TokenRecord | null> {
+    return this.guard('getToken', async () => fromHash(id, await this.client.hgetall(this.tokenKey(id))));
+  }
+
+  listTokens(app: string, { cursor, limit }: ListOptions): Promise<Page<TokenRecord>> {
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    if (cursor !== undefined && !after) return Promise.reject(new ValidationError(['cursor: not a cursor from a previous page']));
+    return this.guard('listTokens', async () => {
+      const index = this.appTokensKey(app);
+      const flat = (await PAGE.run(this.client, [index], [after ? after.createdAt : '', after ? after.id : '', limit + 1])) as string[];
+      const entries: { id: string; createdAt: number }[] = [];
+      for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, createdAt: Number(flat[i + 1]) });
+      const page = entries.slice(0, limit);
+      const hashes = await Promise.all(page.map((e) => this.client.hgetall(this.tokenKey(e.id))));
+      const items: TokenRecord[] = [];
+      const dangling: string[] = [];
+      page.forEach((entry, i) => {
+        const record = fromHash(entry.id, hashes[i]!);
+        if (record && record.revokedAt === undefined) items.push(record);
+        else dangling.push(entry.id);
+      });
+      if (dangling.length > 0) await this.client.zrem(index, ...dangling);
+      const last = page[page.length - 1];
+      return entries.length > limit && last ? { items, next: encodeCursor(last.createdAt, last.id) } : { items };
+    });
+  }
+
+  revokeToken(id: string, at: number): Promise<TokenRecord | null> {
+    return this.guard('revokeToken', async () => {
+      const flat = (await REVOKE.run(this.client, [this.tokenKey(id)], [at, TOMBSTONE_MS])) as string[] | null;
+      if (!flat) return null;
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+      const record = fromHash(id, fields);
+      if (record) await RELEASE_NAME.run(this.client, [this.appNamesKey(record.app), this.appTokensKey(record.app)], [record.name, id]);
+      return record;
+    });
+  }
+
+  touchToken(id: string, now: number): Promise<boolean> {
+    return this.guard('touchToken', async () => (await TOUCH.run(this.client, [this.tokenKey(id)], [now, TOMBSTONE_MS])) === 1);
+  }
+}
+
+/** Short field names keep a token near 200 bytes in Redis. */
+function toHash(r: TokenRecord): Record<string, string | number> {
+  const h: Record<string, string | number> = {
+    h: r.hash, n: r.name, a: r.app, k: r.kind, s: r.scopes.join(' '), u: r.subject,
+    cb: r.createdBy, c: r.createdAt, t: r.ttl, sl: r.sliding ? 1 : 0,
+  };
+  if (r.expiresAt !== null) h.ex = r.expiresAt;
+  if (r.expiresCap !== undefined) h.cap = r.expiresCap;
+  if (r.clientId !== undefined) h.ci = r.clientId;
+  if (r.lastUsedAt !== undefined) h.lu = r.lastUsedAt;
+  if (r.revokedAt !== undefined) h.rv = r.revokedAt;
+  return h;
+}
+
+function fromHash(id: string, h: Record<string, string>): TokenRecord | null {
+  if (h.h === undefined || h.c === undefined) return null;
+  const record: TokenRecord = {
+    id, hash: h.h, name: h.n ?? '', app: h.a ?? '', kind: h.k as TokenKind,
+    scopes: h.s ? h.s.split(' ') : [], subject: h.u ?? '', createdBy: h.cb ?? '',
+    createdAt: Number(h.c), expiresAt: h.ex === undefined ? null : Number(h.ex),
+    ttl: Number(h.t ?? 0), sliding: h.sl === '1',
+  };
+  if (h.cap !== undefined) record.expiresCap = Number(h.cap);
+  if (h.ci !== undefined) record.clientId = h.ci;
+  if (h.lu !== undefined) record.lastUsedAt = Number(h.lu);
+  if (h.rv !== undefined) record.revokedAt = Number(h.rv);
+  return record;
+}

@@ -1,0 +1,63 @@
+/**
+ * Token strings: `tg_<letter>_<43 url-safe chars of 32 random bytes><6-char base62 CRC-32>`.
+ * The prefix makes leaked secrets findable by scanners; the checksum rejects typos and garbage
+ * before any store lookup.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { TokenKind } from '../types.js';
+
+/** Every kind of secret tollgate mints, each with its own letter so one never passes for another. */
+export type SecretKind = TokenKind | 'apiKey' | 'clientSecret';
+
+const LETTER: Record<SecretKind, string> = { api: 'a', install: 'i', access: 'o', apiKey: 'k', clientSecret: 's' };
+const KIND_OF_LETTER = new Map(Object.entries(LETTER).map(([kind, letter]) => [letter, kind as SecretKind]));
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const RANDOM_CHARS = 43;
+const CHECKSUM_CHARS = 6;
+/** Length of every well-formed secret: `tg_x_` + random + checksum. */
+export const SECRET_LENGTH = 5 + RANDOM_CHARS + CHECKSUM_CHARS;
+const SHAPE = /^tg_([a-z])_([A-Za-z0-9_-]{43})([0-9A-Za-z]{6})$/;
+
+function checksum(body: string): string {
+  let n = crc32(body);
+  let out = '';
+  for (let i = 0; i < CHECKSUM_CHARS; i++) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+/** A new secret of the given kind: 256 bits of randomness plus prefix and checksum. */
+export function generateSecret(kind: SecretKind): string {
+  const body = `tg_${LETTER[kind]}_${randomBytes(32).toString('base64url')}`;
+  return body + checksum(body);
+}
+
+/** The kind a well-formed secret claims, or null when its shape or checksum is wrong. */
+export function parseSecret(value: string): SecretKind | null {
+  if (value.length !== SECRET_LENGTH) return null;
+  const m = SHAPE.exec(value);
+  if (!m) return null;
+  const kind = KIND_OF_LETTER.get(m[1]!);
+  if (!kind) return null;
+  return checksum(value.slice(0, 5 + RANDOM_CHARS)) === m[3] ? kind : null;
+}
+
+/** What the store keeps instead of the secret: base64url SHA-256 of the whole string. */
+export function hashSecret(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/** The public handle of a token, derived from its hash so one store read finds the record. */
+export function tokenIdFromHash(hash: string): string {
+  return `tok_${hash.slice(0, 22)}`;
+}
+
+/** Constant-time comparison of two base64url digests. */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

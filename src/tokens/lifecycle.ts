@@ -1,0 +1,139 @@
+/** The token lifecycle: issue, verify, touch (sliding expiry), list and revoke. */
+import type { Config } from '../config/schema.js';
+import { GatewayError } from '../errors.js';
+import type { TokenStore } from '../store/token-store.js';
+import type { Clock, Page, TokenKind, TokenRecord } from '../types.js';
+import { generateSecret, hashSecret, parseSecret, sameDigest, tokenIdFromHash } from './format.js';
+
+export interface IssueInput {
+  app: string;
+  kind: TokenKind;
+  name: string;
+  scopes: string[];
+  subject?: string;
+  createdBy: string;
+  /** Lifetime in ms; the kind's default when absent. */
+  ttl?: number;
+  clientId?: string;
+  /** Adopt an existing secret (operator-provided bootstrap token) instead of minting one. */
+  secret?: string;
+}
+
+export type DenyReason = 'unknown' | 'expired' | 'revoked';
+export type Verification = { ok: true; record: TokenRecord } | { ok: false; reason: DenyReason };
+
+/** Listeners told about every revocation (local caches, pub/sub to other replicas). */
+export type RevocationListener = (record: TokenRecord) => void;
+
+const TOUCH_MEMORY_LIMIT = 100_000;
+
+export interface TokenLifecycle {
+  issue(input: IssueInput): Promise<{ token: string; record: TokenRecord }>;
+  /** Checks shape and checksum first (no store call), then the stored record. Touches on success. */
+  verify(raw: string): Promise<Verification>;
+  /** Verify without recording a use (introspection). */
+  inspect(raw: string): Promise<Verification>;
+  get(id: string): Promise<TokenRecord | null>;
+  list(app: string, cursor: string | undefined, limit: number): Promise<Page<TokenRecord>>;
+  revoke(id: string): Promise<TokenRecord | null>;
+  /** Revokes every live token of an app (app deletion). Returns how many. */
+  revokeApp(app: string): Promise<number>;
+  onRevoke(listener: RevocationListener): void;
+}
+
+export function createTokenLifecycle(store: TokenStore, config: Config, clock: Clock): TokenLifecycle {
+  const listeners: RevocationListener[] = [];
+  /** Last touch per token on this replica: at most one store write per token per touchInterval. */
+  const lastTouch = new Map<string, number>();
+  const touchInterval = config.tokens.touchInterval;
+
+  function defaults(kind: TokenKind): { ttl: number; sliding: boolean } {
+    if (kind === 'api') return { ttl: config.tokens.ttl, sliding: true };
+    if (kind === 'install') return { ttl: config.tokens.installTtl, sliding: false };
+    return { ttl: 3_600_000, sliding: false };
+  }
+
+  function touchLater(record: TokenRecord, now: number): void {
+    const last = Math.max(record.lastUsedAt ?? 0, lastTouch.get(record.id) ?? 0);
+    if (now - last < touchInterval) return;
+    if (lastTouch.size >= TOUCH_MEMORY_LIMIT) lastTouch.clear();
+    lastTouch.set(record.id, now);
+    // Off the request's critical path: a failed touch costs at most one interval of sliding.
+    store.touchToken(record.id, now).catch(() => lastTouch.delete(record.id));
+  }
+
+  async function lookup(raw: string): Promise<Verification> {
+    const kind = parseSecret(raw);
+    if (kind === null || kind === 'apiKey' || kind === 'clientSecret') return { ok: false, reason: 'unknown' };
+    const hash = hashSecret(raw);
+    const record = await store.getToken(tokenIdFromHash(hash));
+    if (!record || record.kind !== kind || !sameDigest(record.hash, hash)) return { ok: false, reason: 'unknown' };
+    if (record.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
+    if (record.expiresAt !== null && record.expiresAt <= clock()) return { ok: false, reason: 'expired' };
+    return { ok: true, record };
+  }
+
+  async function revoke(id: string): Promise<TokenRecord | null> {
+    const record = await store.revokeToken(id, clock());
+    if (record) for (const listener of listeners) listener(record);
+    return record;
+  }
+
+  return {
+    async issue(input) {
+      const now = clock();
+      const base = defaults(input.kind);
+      const ttl = input.ttl ?? base.ttl;
+      const cap = config.tokens.maxLifetime === undefined ? undefined : now + config.tokens.maxLifetime;
+      const token = input.secret ?? generateSecret(input.kind);
+      if (parseSecret(token) !== input.kind) {
+        throw new GatewayError({ status: 400, error: 'invalid_request', description: `secret is not a well-formed ${input.kind} token` });
+      }
+      const hash = hashSecret(token);
+      const record: TokenRecord = {
+        id: tokenIdFromHash(hash),
+        hash,
+        name: input.name,
+        app: input.app,
+        kind: input.kind,
+        scopes: [...input.scopes],
+        subject: input.subject ?? input.createdBy,
+        createdBy: input.createdBy,
+        createdAt: now,
+        expiresAt: Math.min(now + ttl, cap ?? Number.MAX_SAFE_INTEGER),
+        ttl,
+        sliding: base.sliding,
+      };
+      if (cap !== undefined) record.expiresCap = cap;
+      if (input.clientId !== undefined) record.clientId = input.clientId;
+      await store.putToken(record);
+      return { token, record };
+    },
+
+    async verify(raw) {
+      const result = await lookup(raw);
+      if (result.ok) touchLater(result.record, clock());
+      return result;
+    },
+
+    inspect: lookup,
+    get: (id) => store.getToken(id),
+    list: (app, cursor, limit) => store.listTokens(app, cursor === undefined ? { limit } : { cursor, limit }),
+    revoke,
+
+    async revokeApp(app) {
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await store.listTokens(app, cursor === undefined ? { limit: 500 } : { cursor, limit: 500 });
+        for (const record of page.items) if (await revoke(record.id)) count++;
+        cursor = page.next;
+      } while (cursor);
+      return count;
+    },
+
+    onRevoke(listener) {
+      listeners.push(listener);
+    },
+  };
+}
