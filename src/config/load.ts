@@ -43,6 +43,11 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: Env): Recor
     set(section('store'), 'driver', 'redis');
     set(section('store'), 'url', env.REDIS_URL);
   }
+  // Sentinel and Cluster take their password from the config; a Secret supplies it this way.
+  if (env.REDIS_PASSWORD) {
+    const store = section('store');
+    store.redis = { ...(store.redis as Record<string, unknown> | undefined), password: env.REDIS_PASSWORD };
+  }
   set(section('store'), 'keyPrefix', env.TOLLGATE_KEY_PREFIX);
   set(section('log'), 'level', env.LOG_LEVEL);
   set(out, 'issuer', env.TOLLGATE_ISSUER);
