@@ -22,6 +22,7 @@ export function registerAdminCommand(program: Command): void {
       }
       const store = createStore(config, systemClock);
       try {
+        if (!(await store.ready(Math.max(2_000, config.store.timeout * 8)))) throw new CliError('token store unreachable', EXIT.unavailable);
         const lifecycle = createTokenLifecycle(store, config, systemClock);
         const { token, record } = await bootstrapAdminToken(store, lifecycle, systemClock, o.name ? { name: o.name } : {});
         process.stdout.write(o.json ? `${JSON.stringify({ token, id: record.id, name: record.name, scopes: record.scopes })}\n` : `admin token ${record.id} "${record.name}" (shown once):\n\n  ${token}\n\nexport TOLLGATE_ADMIN_TOKEN=<the token above> to use the CLI.\n`);
