@@ -16,6 +16,7 @@ const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 const QUERY_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
 const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
 const HEX = '0123456789ABCDEF';
+const DOUBLE_ENCODED = /%25[0-9A-Fa-f]{2}/;
 
 function isUnreserved(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) ||
@@ -43,15 +44,15 @@ function decodeUnreserved(path: string): string | null {
     if (hi < 0 || lo < 0) return null;
     const code = hi * 16 + lo;
     if (code < 0x20 || code === 0x7f || code === 0x2f || code === 0x5c) return null;
-    // `%25` followed by hex is a double encoding some upstreams decode twice.
-    if (code === 0x25 && hexValue(path[i + 3]) >= 0 && hexValue(path[i + 4]) >= 0) return null;
     out += isUnreserved(code) ? String.fromCharCode(code) : `%${HEX[hi]}${HEX[lo]}`;
     i += 2;
   }
-  return out;
+  // `%25` followed by hex is a double encoding some upstreams decode twice. Checked on the output:
+  // `%25%32%65` only becomes `%252e` once the unreserved escapes are decoded.
+  return out.includes('%25') && DOUBLE_ENCODED.test(out) ? null : out;
 }
 
-/** A segment that some server would treat as `.` or `..` (`..;x`, `.%3B`), but is not literally one. */
+/** A segment that some server would treat as empty, `.` or `..` (`;x`, `..;x`, `.%3B`), but is not literally one. */
 function isDisguisedDot(segment: string): boolean {
   if (!segment.includes(';') && !segment.includes('%')) return false;
   let plain: string;
@@ -61,7 +62,7 @@ function isDisguisedDot(segment: string): boolean {
     plain = segment;
   }
   const base = plain.split(';')[0];
-  return base === '.' || base === '..';
+  return base === '' || base === '.' || base === '..';
 }
 
 /** The canonical form of a request target, or null when it cannot be normalized safely (400). */

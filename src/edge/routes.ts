@@ -24,6 +24,9 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** `;params` after a segment, raw or as `%3B`: servers such as Tomcat drop them, so `/admin;x/y` is `/admin/y`. */
+const MATRIX_PARAMS = '(?:(?:;|%3B)[^/]*)?';
+
 /** `/a/:id/*`: `:name` is one segment, a final `*` any rest (including none), a trailing `/` optional. */
 export function compilePattern(path: string): { pattern: RegExp; params: string[] } {
   const params: string[] = [];
@@ -37,7 +40,7 @@ export function compilePattern(path: string): { pattern: RegExp; params: string[
       params.push(segment.slice(1));
       source += '/([^/]+)';
     } else if (segment === '' && last) source += '';
-    else source += `/${escapeRegExp(segment)}`;
+    else source += `/${escapeRegExp(segment)}${MATRIX_PARAMS}`;
   });
   return { pattern: new RegExp(`^${source}/?$`, 'i'), params };
 }
