@@ -12,9 +12,12 @@ import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createStore } from './store/create-store.js';
+import { RedisStore } from './store/redis-store.js';
+import { createRevocationBus } from './store/revocation-bus.js';
 import type { TokenStore } from './store/token-store.js';
 import { ensureAdminApp } from './tokens/admin-bootstrap.js';
 import { createTokenLifecycle, type TokenLifecycle } from './tokens/lifecycle.js';
+import { createTokenCache } from './tokens/token-cache.js';
 import { systemClock, type Clock } from './types.js';
 
 export interface Gateway {
@@ -69,7 +72,14 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const store = options.store ?? createStore(config, clock, { onError: (op) => metrics.storeErrors.labels(op).inc() });
-  const lifecycle = createTokenLifecycle(store, config, clock);
+  // A shared store gets a local token cache kept exact by pub/sub; the memory store is one process already.
+  const cacheCounter = { hit: metrics.tokenCacheRequests.labels('hit'), miss: metrics.tokenCacheRequests.labels('miss') };
+  const cache = store instanceof RedisStore ? createTokenCache({ maxStaleness: config.revocation.maxStaleness, onLookup: (hit) => (hit ? cacheCounter.hit : cacheCounter.miss).inc() }, clock) : undefined;
+  const lifecycle = createTokenLifecycle(store, config, clock, cache);
+  const bus = cache && store instanceof RedisStore
+    ? createRevocationBus({ client: store.client, prefix: store.prefix, cache, onPropagation: (s) => metrics.revocationPropagation.observe(s), onError: () => metrics.storeErrors.labels('revocationBus').inc() })
+    : undefined;
+  if (bus) lifecycle.onRevoke((record) => bus.publish(record.id));
   const readiness: Readiness = { draining: false };
   const setStoreUp = (up: boolean) => metrics.storeUp.set(up ? 1 : 0);
 
@@ -133,6 +143,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     await Promise.race([closed, grace]);
     for (const s of servers) s.closeAllConnections();
     forwarder.close();
+    await bus?.close();
     await store.close();
   }
 

@@ -4,6 +4,7 @@ import { GatewayError } from '../errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { Clock, Page, TokenKind, TokenRecord } from '../types.js';
 import { generateSecret, hashSecret, parseSecret, sameDigest, tokenIdFromHash } from './format.js';
+import type { TokenCache } from './token-cache.js';
 
 export interface IssueInput {
   app: string;
@@ -41,7 +42,8 @@ export interface TokenLifecycle {
   onRevoke(listener: RevocationListener): void;
 }
 
-export function createTokenLifecycle(store: TokenStore, config: Config, clock: Clock): TokenLifecycle {
+/** `cache`: the local record cache for `verify` (shared stores only; introspection always reads the store). */
+export function createTokenLifecycle(store: TokenStore, config: Config, clock: Clock, cache?: TokenCache): TokenLifecycle {
   const listeners: RevocationListener[] = [];
   /** Last touch per token on this replica: at most one store write per token per touchInterval. */
   const lastTouch = new Map<string, number>();
@@ -62,11 +64,24 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
     store.touchToken(record.id, now).catch(() => lastTouch.delete(record.id));
   }
 
-  async function lookup(raw: string): Promise<Verification> {
+  async function readRecord(id: string, useCache: boolean): Promise<TokenRecord | null> {
+    if (!cache || !useCache) return store.getToken(id);
+    const cached = cache.get(id);
+    // A cached record that looks expired may have been slid by another replica: ask the store.
+    if (cached === null || (cached && (cached.revokedAt !== undefined || cached.expiresAt === null || cached.expiresAt > clock()))) return cached;
+    const started = clock();
+    const epoch = cache.epoch();
+    const record = await store.getToken(id);
+    cache.set(id, record, started, epoch);
+    return record;
+  }
+
+  async function lookup(raw: string, useCache: boolean): Promise<Verification> {
     const kind = parseSecret(raw);
     if (kind === null || kind === 'apiKey' || kind === 'clientSecret') return { ok: false, reason: 'unknown' };
     const hash = hashSecret(raw);
-    const record = await store.getToken(tokenIdFromHash(hash));
+    const id = tokenIdFromHash(hash);
+    const record = await readRecord(id, useCache);
     if (!record || record.kind !== kind || !sameDigest(record.hash, hash)) return { ok: false, reason: 'unknown' };
     if (record.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
     if (record.expiresAt !== null && record.expiresAt <= clock()) return { ok: false, reason: 'expired' };
@@ -75,6 +90,7 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
 
   async function revoke(id: string): Promise<TokenRecord | null> {
     const record = await store.revokeToken(id, clock());
+    cache?.evict(id);
     if (record) for (const listener of listeners) listener(record);
     return record;
   }
@@ -107,16 +123,18 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
       if (cap !== undefined) record.expiresCap = cap;
       if (input.clientId !== undefined) record.clientId = input.clientId;
       await store.putToken(record);
+      // An adopted secret may have been presented (and remembered as unknown) before it existed.
+      cache?.evict(record.id);
       return { token, record };
     },
 
     async verify(raw) {
-      const result = await lookup(raw);
+      const result = await lookup(raw, true);
       if (result.ok) touchLater(result.record, clock());
       return result;
     },
 
-    inspect: lookup,
+    inspect: (raw) => lookup(raw, false),
     get: (id) => store.getToken(id),
     list: (app, cursor, limit) => store.listTokens(app, cursor === undefined ? { limit } : { cursor, limit }),
     revoke,
