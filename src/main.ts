@@ -6,11 +6,16 @@ import { createAudit } from './admin/audit.js';
 import type { Config } from './config/schema.js';
 import { createForwarder } from './edge/forward.js';
 import { createEdgeHandler } from './edge/handler.js';
+import { createRateLimiter } from './edge/rate-limit.js';
 import { compileRoutes, type RouteTable } from './edge/routes.js';
 import { createTrust } from './edge/upstream-headers.js';
 import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { closingWhenDraining, createShutdown } from './ops/shutdown.js';
+import { createStoreMonitor } from './ops/store-monitor.js';
+import { storeDriver } from './config/load.js';
+import { createRedisClient } from './store/redis-connection.js';
 import { createStore } from './store/create-store.js';
 import { RedisStore } from './store/redis-store.js';
 import { createRevocationBus } from './store/revocation-bus.js';
@@ -29,8 +34,8 @@ export interface Gateway {
   urls: { main: string; admin: string; metrics: string };
   /** Swap the route table (config reload). */
   setRoutes(routes: RouteTable): void;
-  /** Readiness fails, listeners stop accepting, in-flight requests finish within `shutdown.grace`. */
-  stop(): Promise<void>;
+  /** Readiness fails, listeners stop accepting after `drainDelayMs` (default 0), in-flight requests finish within `shutdown.grace`. */
+  stop(drainDelayMs?: number): Promise<void>;
 }
 
 export interface GatewayOptions {
@@ -83,14 +88,26 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const readiness: Readiness = { draining: false };
   const setStoreUp = (up: boolean) => metrics.storeUp.set(up ? 1 : 0);
 
+  let setupPending = false;
   try {
     await store.ready(Math.max(2_000, config.store.timeout * 8));
     await ensureAdminApp(store, clock);
     setStoreUp(true);
   } catch (err) {
     setStoreUp(false);
+    setupPending = true;
     logger.warn({ err: (err as Error).message }, 'token store unreachable at start; serving 503 until it answers');
   }
+  const monitor = createStoreMonitor({
+    store,
+    intervalMs: 1_000,
+    onState: setStoreUp,
+    ...(setupPending ? { whenUp: async () => { await ensureAdminApp(store, clock); logger.info('token store reachable; setup finished'); } } : {}),
+  });
+  // Rate-limit counters get their own connection so a burst of counting never queues behind token lookups.
+  const limiterClient = storeDriver(config) === 'redis' && !options.store ? createRedisClient({ ...config.store, driver: 'redis' }) : null;
+  // Failures surface per command (counted as op "rateLimit"); the store's client already counts connection errors.
+  limiterClient?.on('error', () => {});
 
   let routes = compileRoutes(config.routes);
   const forwarder = createForwarder({ upstream: (route, seconds) => metrics.upstreamDuration.labels(route.name).observe(seconds) });
@@ -98,13 +115,20 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     routes: () => routes,
     lifecycle,
     forward: forwarder.forward,
+    rateLimit: createRateLimiter({
+      client: limiterClient,
+      keyPrefix: config.store.keyPrefix,
+      replicas: config.rateLimit.replicas,
+      trust: createTrust(config.listen.trustedProxies),
+      onFallback: () => metrics.storeErrors.labels('rateLimit').inc(),
+    }),
     trust: createTrust(config.listen.trustedProxies),
     metrics,
     logger,
     accessLog: config.log.access,
   });
   const admin = createAdminApp({ store, lifecycle, audit: createAudit(logger), logger, clock });
-  const health = createHealthHandler(store, readiness, setStoreUp);
+  const health = createHealthHandler(store, readiness, monitor.report);
   const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], handler: (req, res) => void health(req, res) };
   const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };
   const notFound: RequestListener = (_req, res) => {
@@ -117,7 +141,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const mainMounts = adminSeparate ? [] : [healthMount, adminMount];
   const servers: Server[] = [];
   const make = (handler: RequestListener) => {
-    const server = createServer(serverOptions, handler);
+    const server = createServer(serverOptions, closingWhenDraining(readiness, handler));
     server.maxConnections = limits.maxConnections;
     servers.push(server);
     return server;
@@ -135,17 +159,19 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const metricsPort = await listen(metricsServer, config.listen.metricsPort, host);
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
-  async function stop(): Promise<void> {
-    readiness.draining = true;
-    const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    for (const s of servers) s.closeIdleConnections();
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdown.grace).unref());
-    await Promise.race([closed, grace]);
-    for (const s of servers) s.closeAllConnections();
-    forwarder.close();
-    await bus?.close();
-    await store.close();
-  }
+  const stop = createShutdown({
+    servers,
+    readiness,
+    graceMs: config.shutdown.grace,
+    logger,
+    async release() {
+      monitor.stop();
+      forwarder.close();
+      await bus?.close();
+      await limiterClient?.quit().catch(() => limiterClient.disconnect());
+      await store.close();
+    },
+  });
 
   return {
     config,

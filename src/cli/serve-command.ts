@@ -6,6 +6,7 @@ import { demoConfig, prepareDemo } from '../demo/demo.js';
 import { startEchoUpstream } from '../demo/echo-upstream.js';
 import { startGateway } from '../main.js';
 import { createLogger } from '../ops/logger.js';
+import { createRouteReload } from '../ops/route-reload.js';
 import { bootstrapAdminToken } from '../tokens/admin-bootstrap.js';
 import { systemClock } from '../types.js';
 
@@ -17,13 +18,15 @@ export function registerServeCommand(program: Command): void {
     .option('--demo', 'embedded store, a demo route to a built-in echo upstream, and printed tokens')
     .action(async (o: { config?: string; demo?: boolean }) => {
       let config: Config;
+      let configPath: string | undefined;
       let closeDemo = async () => {};
       if (o.demo && !o.config) {
         const echo = await startEchoUpstream();
         closeDemo = () => new Promise((resolve) => echo.server.close(() => resolve()));
         config = demoConfig(echo.url, process.env);
       } else {
-        config = loadConfig(o.config ?? process.env.TOLLGATE_CONFIG ?? DEFAULT_CONFIG_PATH);
+        configPath = o.config ?? process.env.TOLLGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
+        config = loadConfig(configPath);
       }
       const logger = createLogger({ level: config.log.level, pretty: config.log.pretty || process.env.LOG_PRETTY === '1' });
       const gateway = await startGateway(config, { logger });
@@ -39,12 +42,18 @@ export function registerServeCommand(program: Command): void {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'shutting down');
-        await gateway.stop();
+        // Only an orchestrator's SIGTERM needs load balancers to notice first.
+        await gateway.stop(signal === 'SIGTERM' ? config.shutdown.drainDelay : 0);
         await closeDemo();
         logger.flush?.();
         process.exit(0);
       };
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
       process.on('SIGINT', () => void shutdown('SIGINT'));
+      const reload = configPath ? createRouteReload({ path: configPath, current: config, setRoutes: gateway.setRoutes, logger }) : null;
+      process.on('SIGHUP', () => {
+        if (reload) reload();
+        else logger.warn('SIGHUP ignored: no config file to reload (demo mode)');
+      });
     });
 }

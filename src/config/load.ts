@@ -50,6 +50,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: Env): Recor
   }
   set(section('store'), 'keyPrefix', env.TOLLGATE_KEY_PREFIX);
   set(section('log'), 'level', env.LOG_LEVEL);
+  set(section('rateLimit'), 'replicas', int('TOLLGATE_REPLICAS'));
   set(out, 'issuer', env.TOLLGATE_ISSUER);
   return out;
 }

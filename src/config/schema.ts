@@ -59,6 +59,9 @@ export const routeSchema = z
     if (route.app && typeof route.app === 'object' && 'param' in route.app && !route.match.path.includes(`:${route.app.param}`)) {
       ctx.addIssue({ code: 'custom', path: ['app', 'param'], message: `path pattern has no :${route.app.param}` });
     }
+    if (route.auth === 'none' && (route.rateLimit?.perToken || route.rateLimit?.perClient)) {
+      ctx.addIssue({ code: 'custom', path: ['rateLimit'], message: 'only perIp applies to a route with auth "none"' });
+    }
   });
 
 const sentinel = z.object({ host: z.string().min(1), port }).strict();
@@ -124,6 +127,8 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), pretty: z.boolean().default(false), access: z.boolean().default(true) })
       .strict()
       .prefault({}),
+    /** How many replicas share the limits: each enforces limit / replicas while Redis cannot count. */
+    rateLimit: z.object({ replicas: z.number().int().min(1).default(1) }).strict().prefault({}),
     shutdown: z.object({ grace: duration.default(10_000), drainDelay: duration.default(2_000) }).strict().prefault({}),
     routes: z.array(routeSchema).default([]),
   })

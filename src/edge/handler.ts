@@ -12,6 +12,7 @@ import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
 import type { Forwarder } from './forward.js';
 import { normalizeTarget } from './normalize-path.js';
+import type { RateLimitCheck } from './rate-limit.js';
 import { EDGE_ERRORS, insufficientScope, sendEdgeError, type EdgeError } from './respond.js';
 import { upstreamPath, type CompiledRoute, type RouteMatch, type RouteTable } from './routes.js';
 import { pickRequestId, upstreamRequestHeaders } from './upstream-headers.js';
@@ -21,6 +22,8 @@ export interface EdgeDeps {
   routes(): RouteTable;
   lifecycle: TokenLifecycle;
   forward: Forwarder;
+  /** Consulted only for routes with a `rateLimit`. */
+  rateLimit: RateLimitCheck;
   trust(address: string | undefined): boolean;
   metrics: Metrics;
   logger: Logger;
@@ -75,13 +78,30 @@ export function createEdgeHandler(deps: EdgeDeps) {
         decide(route, outcome, refused.reason, authStarted);
         denial = refused.reason === 'insufficient_scope' ? insufficientScope(refused.required) : EDGE_ERRORS.invalidToken;
       } else {
-        decide(route, outcome, 'ok', authStarted);
         principal = authn.principal;
+        if (route.config.rateLimit) denial = await deps.rateLimit(req, route, principal);
+        decide(route, outcome, denial ? 'rate_limited' : 'ok', authStarted);
       }
     }
     if (denial && !audit) return sendEdgeError(res, denial, requestId);
     if (denial) logger.warn({ reqId: requestId, route: route.name, reason: outcome.reason }, 'audit mode: would deny');
     forwardTo(req, res, match, query, path, principal, requestId);
+  }
+
+  /** `auth: none` routes with a `perIp` limit: counted, never authenticated. */
+  async function limitAnonymous(req: IncomingMessage, res: ServerResponse, match: RouteMatch, path: string, query: string, outcome: Outcome, requestId: string): Promise<void> {
+    const refusal = await deps.rateLimit(req, match.route, null);
+    if (refusal) {
+      outcome.reason = 'rate_limited';
+      metrics.authDecisions.labels(match.route.name, 'deny', 'rate_limited').inc();
+      if (match.route.config.mode !== 'audit') return sendEdgeError(res, refusal, requestId);
+    }
+    forwardTo(req, res, match, query, path, null, requestId);
+  }
+
+  function fail(res: ServerResponse, err: unknown, requestId: string): void {
+    logger.error({ reqId: requestId, err }, 'edge pipeline failed');
+    sendEdgeError(res, { status: 500, error: 'server_error', description: 'internal error' }, requestId);
   }
 
   return function handleEdgeRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -95,11 +115,11 @@ export function createEdgeHandler(deps: EdgeDeps) {
     const match = deps.routes().match(req.method ?? 'GET', target.path, req.headers.host);
     if (!match) return sendEdgeError(res, EDGE_ERRORS.noRoute, requestId);
     outcome.route = match.route.name;
-    if (match.route.config.auth === 'none') return forwardTo(req, res, match, target.query, target.path, null, requestId);
+    if (match.route.config.auth === 'none') {
+      if (!match.route.config.rateLimit) return forwardTo(req, res, match, target.query, target.path, null, requestId);
+      return void limitAnonymous(req, res, match, target.path, target.query, outcome, requestId).catch((err: unknown) => fail(res, err, requestId));
+    }
 
-    authenticateAndForward(req, res, match, target.path, target.query, outcome, requestId).catch((err: unknown) => {
-      logger.error({ reqId: requestId, err }, 'edge pipeline failed');
-      sendEdgeError(res, { status: 500, error: 'server_error', description: 'internal error' }, requestId);
-    });
+    authenticateAndForward(req, res, match, target.path, target.query, outcome, requestId).catch((err: unknown) => fail(res, err, requestId));
   };
 }

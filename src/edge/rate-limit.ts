@@ -1,0 +1,143 @@
+/**
+ * Per-route rate limits (`perToken`, `perClient`, `perIp`), fixed windows counted in Redis through
+ * rate-limit-redis so every replica shares them. While Redis cannot count, each replica counts
+ * locally with its share of the limit (limit / replicas) instead of failing open.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { RedisClient } from '../store/redis-connection.js';
+import type { Principal } from '../types.js';
+import type { EdgeError } from './respond.js';
+import type { CompiledRoute } from './routes.js';
+import { SharedCounter, type Hits } from './shared-counter.js';
+
+const WINDOW_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
+const LOCAL_KEYS_MAX = 100_000;
+
+type Dimension = 'perToken' | 'perClient' | 'perIp';
+
+interface Limit {
+  dimension: Dimension;
+  max: number;
+  /** This replica's share while Redis cannot count. */
+  localMax: number;
+  windowMs: number;
+  policy: string;
+}
+
+/** `100/s` → 100 requests per 1 s window. */
+export function parseRate(rate: string): { max: number; windowMs: number } {
+  const slash = rate.indexOf('/');
+  return { max: Number(rate.slice(0, slash)), windowMs: WINDOW_MS[rate.slice(slash + 1)]! };
+}
+
+export interface RateLimiterDeps {
+  /** Redis for shared counters; null counts locally only (memory store, one process). */
+  client: RedisClient | null;
+  keyPrefix: string;
+  replicas: number;
+  trust(address: string | undefined): boolean;
+  /** A shared count failed and the local share was used. */
+  onFallback(err: unknown): void;
+}
+
+/** Resolves to the 429 to send, or null when the request is within every limit of its route. */
+export type RateLimitCheck = (req: IncomingMessage, route: CompiledRoute, principal: Principal | null) => Promise<EdgeError | null>;
+
+export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
+  const compiled = new WeakMap<CompiledRoute, Limit[]>();
+  const shared = new Map<number, SharedCounter>();
+  const local = new Map<string, Hits>();
+
+  function limitsOf(route: CompiledRoute): Limit[] {
+    let limits = compiled.get(route);
+    if (limits) return limits;
+    limits = [];
+    for (const [dimension, rate] of Object.entries(route.config.rateLimit ?? {}) as [Dimension, string | undefined][]) {
+      if (rate === undefined) continue;
+      const { max, windowMs } = parseRate(rate);
+      limits.push({ dimension, max, windowMs, localMax: Math.max(1, Math.floor(max / deps.replicas)), policy: `${max};w=${windowMs / 1000}` });
+    }
+    compiled.set(route, limits);
+    return limits;
+  }
+
+  function subject(limit: Limit, req: IncomingMessage, principal: Principal | null): string | null {
+    if (limit.dimension === 'perIp') return clientAddress(req, deps.trust);
+    if (!principal) return null;
+    // A token that no OAuth client holds is its own client.
+    return limit.dimension === 'perClient' ? (principal.clientId ?? principal.tokenId) : principal.tokenId;
+  }
+
+  function countLocally(key: string, windowMs: number, now: number): Hits {
+    let hits = local.get(key);
+    if (!hits || hits.resetAt <= now) {
+      if (local.size >= LOCAL_KEYS_MAX) for (const [k, h] of local) if (h.resetAt <= now) local.delete(k);
+      if (local.size >= LOCAL_KEYS_MAX) local.clear();
+      hits = { count: 0, resetAt: now + windowMs };
+      local.set(key, hits);
+    }
+    hits.count++;
+    return hits;
+  }
+
+  async function count(limit: Limit, key: string): Promise<{ hits: Hits; max: number }> {
+    if (deps.client) {
+      let counter = shared.get(limit.windowMs);
+      if (!counter) shared.set(limit.windowMs, (counter = new SharedCounter(deps.client, `${deps.keyPrefix}rl:`, limit.windowMs)));
+      try {
+        return { hits: await counter.increment(key), max: limit.max };
+      } catch (err) {
+        deps.onFallback(err);
+      }
+    }
+    return { hits: countLocally(key, limit.windowMs, Date.now()), max: deps.client ? limit.localMax : limit.max };
+  }
+
+  return async function check(req, route, principal) {
+    const limits = limitsOf(route);
+    const pending: Promise<{ hits: Hits; max: number }>[] = [];
+    const applied: Limit[] = [];
+    for (const limit of limits) {
+      const id = subject(limit, req, principal);
+      if (id === null) continue;
+      applied.push(limit);
+      pending.push(count(limit, `{${route.name}:${limit.dimension}:${id}}`));
+    }
+    const results = await Promise.all(pending);
+    let refused = -1;
+    for (let i = 0; i < results.length; i++) {
+      const { hits, max } = results[i]!;
+      // Of several exceeded limits, the one that resets last decides Retry-After.
+      if (hits.count > max && (refused < 0 || hits.resetAt > results[refused]!.hits.resetAt)) refused = i;
+    }
+    if (refused < 0) return null;
+    const { hits, max } = results[refused]!;
+    return tooManyRequests(applied[refused]!, max, hits.resetAt);
+  };
+}
+
+/** The peer's address, or the one a trusted proxy saw (the last X-Forwarded-For entry). */
+function clientAddress(req: IncomingMessage, trust: (address: string | undefined) => boolean): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  const forwarded = req.headers['x-forwarded-for'];
+  if (typeof forwarded !== 'string' || !trust(peer)) return peer;
+  const last = forwarded.slice(forwarded.lastIndexOf(',') + 1).trim();
+  return last || peer;
+}
+
+function tooManyRequests(limit: Limit, max: number, resetAt: number): EdgeError {
+  const reset = String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
+  return {
+    status: 429,
+    error: 'rate_limited',
+    description: 'too many requests, retry later',
+    headers: {
+      'retry-after': reset,
+      ratelimit: `limit=${max}, remaining=0, reset=${reset}`,
+      'ratelimit-limit': String(max),
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': reset,
+      'ratelimit-policy': limit.policy,
+    },
+  };
+}

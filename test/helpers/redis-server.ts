@@ -1,0 +1,102 @@
+/**
+ * A private redis-server on a free port, for tests that stop, pause or cluster Redis.
+ * Controlled by PID only: the shared server on 6379 is never touched.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  pid(): number;
+  /** Stops the process (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** SIGSTOP: the port stays open but nothing answers (a blackhole). */
+  pause(): void;
+  /** SIGCONT after pause. */
+  resume(): void;
+  /** Starts it again on the same port (data is kept only when `save` is on). */
+  start(): Promise<void>;
+  /** redis-cli against this server; returns stdout. */
+  cli(...args: string[]): string;
+  /** Stops it for good and removes its working directory. */
+  dispose(): Promise<void>;
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections and answers PING on the port. */
+async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.setTimeout(500, () => socket.destroy());
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('+PONG'));
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('close', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`redis on port ${port} did not answer PING`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts `redis-server` with the given extra arguments (e.g. `--cluster-enabled yes`). */
+export async function startRedisServer(options: { port?: number; args?: string[]; save?: boolean } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), `tg-redis-${port}-`));
+  const persistence = options.save ? ['--save', '1 1', '--appendonly', 'yes', '--appendfsync', 'always'] : ['--save', '', '--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, ...(options.args ?? [])];
+  let child: ChildProcess;
+
+  async function start(): Promise<void> {
+    child = spawn('redis-server', args, { stdio: 'ignore' });
+    await waitForPing(port);
+  }
+  await start();
+  async function stop(): Promise<void> {
+    if (child.signalCode === null && child.exitCode === null) {
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+    }
+    await exited(child);
+  }
+
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    pid: () => child.pid!,
+    stop,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+    start,
+    cli: (...cliArgs) => spawnSync('redis-cli', ['-p', String(port), ...cliArgs], { encoding: 'utf8' }).stdout,
+    async dispose() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
