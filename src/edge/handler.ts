@@ -11,6 +11,7 @@ import type { Principal } from '../types.js';
 import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
 import type { Forwarder } from './forward.js';
+import { framingError } from './framing.js';
 import { normalizeTarget } from './normalize-path.js';
 import type { RateLimitCheck } from './rate-limit.js';
 import { EDGE_ERRORS, insufficientScope, sendEdgeError, type EdgeError } from './respond.js';
@@ -110,6 +111,8 @@ export function createEdgeHandler(deps: EdgeDeps) {
     const outcome: Outcome = { route: 'none' };
     res.once('close', () => record(req, res, outcome, requestId, started));
 
+    const badFraming = framingError(req);
+    if (badFraming) return sendEdgeError(res, badFraming, requestId);
     const target = normalizeTarget(req.url ?? '/');
     if (!target) return sendEdgeError(res, EDGE_ERRORS.badPath, requestId);
     const match = deps.routes().match(req.method ?? 'GET', target.path, req.headers.host);
