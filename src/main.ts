@@ -2,12 +2,14 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminApp } from './admin/admin-app.js';
+import { createConsoleHandler } from './admin/console-static.js';
 import { createAudit } from './admin/audit.js';
 import type { Config } from './config/schema.js';
 import { createForwarder } from './edge/forward.js';
 import { createEdgeHandler } from './edge/handler.js';
 import { createRateLimiter } from './edge/rate-limit.js';
 import { compileRoutes, type RouteTable } from './edge/routes.js';
+import { createUpgradeHandler } from './edge/upgrade.js';
 import { createTrust } from './edge/upstream-headers.js';
 import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
@@ -131,6 +133,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const health = createHealthHandler(store, readiness, monitor.report);
   const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], handler: (req, res) => void health(req, res) };
   const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };
+  const consoleMount: Mount = { prefixes: ['/console'], handler: createConsoleHandler() };
   const notFound: RequestListener = (_req, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","error_description":"no such endpoint"}');
   };
@@ -138,7 +141,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const limits = config.listen.limits;
   const serverOptions = { maxHeaderSize: limits.maxHeaderSize, headersTimeout: limits.headersTimeout, requestTimeout: limits.requestTimeout, keepAliveTimeout: limits.keepAliveTimeout };
   const adminSeparate = config.listen.adminPort !== undefined && config.listen.adminPort !== config.listen.port;
-  const mainMounts = adminSeparate ? [] : [healthMount, adminMount];
+  const mainMounts = adminSeparate ? [] : [healthMount, adminMount, consoleMount];
   const servers: Server[] = [];
   const make = (handler: RequestListener) => {
     const server = createServer(serverOptions, closingWhenDraining(readiness, handler));
@@ -148,8 +151,11 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   };
 
   const host = config.listen.host;
-  const mainPort = await listen(make(mounted(mainMounts, edge)), config.listen.port, host);
-  const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount], notFound)), config.listen.adminPort!, host) : mainPort;
+  const mainServer = make(mounted(mainMounts, edge));
+  const upgrades = createUpgradeHandler({ routes: () => routes, lifecycle, trust: createTrust(config.listen.trustedProxies), metrics });
+  mainServer.on('upgrade', upgrades.handleUpgrade);
+  const mainPort = await listen(mainServer, config.listen.port, host);
+  const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount, consoleMount], notFound)), config.listen.adminPort!, host) : mainPort;
   const metricsServer = make(async (req: IncomingMessage, res: ServerResponse) => {
     if (health(req, res)) return;
     if (req.url !== '/metrics') return notFound(req, res);
@@ -165,6 +171,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     graceMs: config.shutdown.grace,
     logger,
     async release() {
+      upgrades.closeAll();
       monitor.stop();
       forwarder.close();
       await bus?.close();
