@@ -1,0 +1,25 @@
+/** Dates and durations as the tables show them. */
+
+const UNITS: Array<[string, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** Time left until `iso`: "29 days", "5 hours", "Expired", or "Never" for tokens without expiry. */
+export function timeLeft(iso: string | null, now = Date.now()): string {
+  if (iso === null) return 'Never';
+  const left = Date.parse(iso) - now;
+  if (left <= 0) return 'Expired';
+  for (const [unit, ms] of UNITS) {
+    const n = Math.floor(left / ms);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  }
+  return 'Under a minute';
+}
+
+/** A date in the reader's locale, or "Never" for a time that has not happened. */
+export function shortDate(iso: string | null | undefined): string {
+  if (!iso) return 'Never';
+  return new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

@@ -1,0 +1,57 @@
+/** Debian's Chromium driven by playwright-core, with every console message and page URL kept for leak checks. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEFAULT_CONSOLE_DIR } from '../../src/admin/console-static.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SHOTS = join(process.cwd(), 'test-results', 'console');
+
+/** Fails early with what to do when the console or the browser is missing. */
+export function assertPrerequisites(): void {
+  if (!existsSync(join(DEFAULT_CONSOLE_DIR, 'index.html'))) throw new Error('dist/console is missing: run `npm run build` first');
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface ConsoleTab {
+  context: BrowserContext;
+  page: Page;
+  /** Every console message, page error and URL the page went to, for the leak checks. */
+  seen: { console: string[]; urls: string[] };
+  screenshot(name: string): Promise<void>;
+}
+
+/** A fresh browser context (own sessionStorage) on `/console`, with clipboard access granted for `origin`. */
+export async function openConsole(browser: Browser, origin: string): Promise<ConsoleTab> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  // A missing element fails the test in seconds with its selector, not at the test timeout.
+  context.setDefaultTimeout(5_000);
+  const page = await context.newPage();
+  const seen = { console: [] as string[], urls: [] as string[] };
+  page.on('console', (msg) => seen.console.push(msg.text()));
+  page.on('pageerror', (err) => seen.console.push(`pageerror: ${err.message}`));
+  page.on('framenavigated', (frame) => seen.urls.push(frame.url()));
+  page.on('request', (req) => seen.urls.push(req.url()));
+  await page.goto(`${origin}/console`);
+  return { context, page, seen, screenshot: async (name) => void (await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })) };
+}
+
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel('Admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** What the page keeps in localStorage and sessionStorage, as text. */
+export async function storage(page: Page): Promise<{ local: string; session: string }> {
+  return page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) }));
+}
