@@ -1,5 +1,6 @@
 /** Composition root: config → store → token lifecycle → edge, admin, metrics listeners; and shutdown. */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdminApp } from './admin/admin-app.js';
 import { createConsoleHandler } from './admin/console-static.js';
@@ -14,7 +15,9 @@ import { createTrust } from './edge/upstream-headers.js';
 import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { serverOptions } from './ops/server-limits.js';
 import { closingWhenDraining, createShutdown } from './ops/shutdown.js';
+import { createTlsReload, readTlsFiles } from './ops/tls.js';
 import { createStoreMonitor } from './ops/store-monitor.js';
 import { storeDriver } from './config/load.js';
 import { createRedisClient } from './store/redis-connection.js';
@@ -36,6 +39,8 @@ export interface Gateway {
   urls: { main: string; admin: string; metrics: string };
   /** Swap the route table (config reload). */
   setRoutes(routes: RouteTable): void;
+  /** Re-reads `listen.tls` cert and key for new connections (SIGHUP); false when TLS is off or the files are unusable. */
+  reloadTls(): boolean;
   /** Readiness fails, listeners stop accepting after `drainDelayMs` (default 0), in-flight requests finish within `shutdown.grace`. */
   stop(drainDelayMs?: number): Promise<void>;
 }
@@ -57,7 +62,11 @@ function mounted(mounts: Mount[], fallback: RequestListener): RequestListener {
     const url = req.url ?? '/';
     for (const mount of mounts) {
       for (const prefix of mount.prefixes) {
-        if (url === prefix || url.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || url.startsWith(`${prefix}?`)) return mount.handler(req, res);
+        if (url === prefix || url.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || url.startsWith(`${prefix}?`)) {
+          // `checkContinue` is ours: the edge sends 100 only once a request is authorized; mounts want their bodies.
+          if (req.headers.expect !== undefined) res.writeContinue();
+          return mount.handler(req, res);
+        }
       }
     }
     fallback(req, res);
@@ -139,23 +148,29 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   };
 
   const limits = config.listen.limits;
-  const serverOptions = { maxHeaderSize: limits.maxHeaderSize, headersTimeout: limits.headersTimeout, requestTimeout: limits.requestTimeout, keepAliveTimeout: limits.keepAliveTimeout };
+  const listenerOptions = serverOptions(limits);
+  const tlsFiles = config.listen.tls;
+  const tlsOptions = tlsFiles ? readTlsFiles(tlsFiles) : null;
+  const tlsServers: HttpsServer[] = [];
   const adminSeparate = config.listen.adminPort !== undefined && config.listen.adminPort !== config.listen.port;
   const mainMounts = adminSeparate ? [] : [healthMount, adminMount, consoleMount];
   const servers: Server[] = [];
-  const make = (handler: RequestListener) => {
-    const server = createServer(serverOptions, closingWhenDraining(readiness, handler));
+  const make = (handler: RequestListener, secure = false) => {
+    const listener = closingWhenDraining(readiness, handler);
+    const server = secure && tlsOptions ? createHttpsServer({ ...listenerOptions, ...tlsOptions }, listener) : createServer(listenerOptions, listener);
+    if ('setSecureContext' in server) tlsServers.push(server);
+    server.on('checkContinue', listener);
     server.maxConnections = limits.maxConnections;
     servers.push(server);
     return server;
   };
 
   const host = config.listen.host;
-  const mainServer = make(mounted(mainMounts, edge));
+  const mainServer = make(mounted(mainMounts, edge), true);
   const upgrades = createUpgradeHandler({ routes: () => routes, lifecycle, trust: createTrust(config.listen.trustedProxies), metrics });
   mainServer.on('upgrade', upgrades.handleUpgrade);
   const mainPort = await listen(mainServer, config.listen.port, host);
-  const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount, consoleMount], notFound)), config.listen.adminPort!, host) : mainPort;
+  const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount, consoleMount], notFound), true), config.listen.adminPort!, host) : mainPort;
   const metricsServer = make(async (req: IncomingMessage, res: ServerResponse) => {
     if (health(req, res)) return;
     if (req.url !== '/metrics') return notFound(req, res);
@@ -164,6 +179,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   });
   const metricsPort = await listen(metricsServer, config.listen.metricsPort, host);
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const scheme = tlsOptions ? 'https' : 'http';
 
   const stop = createShutdown({
     servers,
@@ -185,10 +201,11 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     store,
     lifecycle,
     metrics,
-    urls: { main: `http://${shown}:${mainPort}`, admin: `http://${shown}:${adminPort}`, metrics: `http://${shown}:${metricsPort}` },
+    urls: { main: `${scheme}://${shown}:${mainPort}`, admin: `${scheme}://${shown}:${adminPort}`, metrics: `http://${shown}:${metricsPort}` },
     setRoutes: (next) => {
       routes = next;
     },
+    reloadTls: tlsFiles ? createTlsReload(tlsFiles, tlsServers, logger) : () => false,
     stop,
   };
 }

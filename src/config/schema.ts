@@ -76,6 +76,8 @@ export const configSchema = z
         adminPort: port.optional(),
         metricsPort: port.default(9464),
         trustedProxies: z.array(z.string()).default([]),
+        /** PEM files; when set the main and admin listeners speak HTTPS only, re-reading both on SIGHUP. */
+        tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
         limits: z
           .object({
             headersTimeout: duration.default(20_000),

@@ -58,7 +58,7 @@ export class CreateTokenDialog extends WizardDialog {
           <legend>Type</legend>
           <div class="check">
             <input type="radio" name="ct-kind" id="ct-kind-api" .checked=${this.kind === 'api'} @change=${() => (this.kind = 'api')} />
-            <label for="ct-kind-api">API token <span class="hint">— calls the app's APIs with the permissions you choose; expires after 30 days without use</span></label>
+            <label for="ct-kind-api">API token <span class="hint">— calls the app's APIs with the permissions you choose; expires after a period without use (30 days by default)</span></label>
           </div>
           <div class="check">
             <input type="radio" name="ct-kind" id="ct-kind-install" .checked=${this.kind === 'install'} @change=${() => (this.kind = 'install')} />
