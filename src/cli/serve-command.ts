@@ -52,6 +52,7 @@ export function registerServeCommand(program: Command): void {
       process.on('SIGINT', () => void shutdown('SIGINT'));
       const reload = configPath ? createRouteReload({ path: configPath, current: config, setRoutes: gateway.setRoutes, logger }) : null;
       process.on('SIGHUP', () => {
+        gateway.reloadTls();
         if (reload) reload();
         else logger.warn('SIGHUP ignored: no config file to reload (demo mode)');
       });

@@ -54,6 +54,8 @@ export function createForwarder(observer: ForwardObserver): { forward: Forwarder
       timedOut = true;
       proxyReq.destroy();
     });
+    // The client's `Expect: 100-continue` went upstream with the request; its 100 comes back only now, after authorization.
+    proxyReq.on('continue', () => res.writeContinue());
     proxyReq.on('response', (proxyRes) => {
       observer.upstream(route, (performance.now() - started) / 1000);
       res.writeHead(proxyRes.statusCode ?? 502, downstreamResponseHeaders(proxyRes.rawHeaders));
