@@ -12,7 +12,7 @@ export interface AdminApi {
   rotateSecret(app: string, id: string): Promise<{ client_id: string; client_secret: string }>;
   deleteClient(app: string, id: string): Promise<void>;
   listApiKeys(app: string, cursor?: string): Promise<Page<ApiKeyRow>>;
-  createApiKey(app: string, body: { name: string }): Promise<ApiKeyRow & { key: string }>;
+  createApiKey(app: string, body: { name: string; scopes?: string[] }): Promise<ApiKeyRow & { key: string }>;
   revokeApiKey(app: string, id: string): Promise<void>;
 }
 

@@ -24,12 +24,17 @@ export function describeError(err: unknown): string {
   if (err.status === 0) return 'The gateway did not answer. Check that tollgate is running, then try again.';
   if (err.retryable) return 'The token store (Redis) is unavailable right now. Nothing was changed and nothing you entered is lost: try again in a moment.';
   if (err.status === 403) return `Your admin token is not allowed to do this: ${err.message}`;
-  if (err.status === 409) return `${capitalize(err.message)}. Choose another name.`;
+  if (err.status === 409) return isDuplicate(err) ? `${capitalize(err.message)}. Choose another name.` : capitalize(err.message);
   if (err.issues.some((i) => i.includes('is not a scope of app'))) {
     return `Please fix: ${err.issues.join('; ')}. The app's permissions changed since this page loaded: uncheck it, or reload the page for the current list.`;
   }
   if (err.issues.length > 0) return `Please fix: ${err.issues.join('; ')}`;
   return capitalize(err.message);
+}
+
+/** A 409 about a name that is taken (other 409s are about state, e.g. the built-in admin app). */
+export function isDuplicate(err: ApiError): boolean {
+  return err.status === 409 && err.message.endsWith('already exists');
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -33,9 +33,10 @@ export interface ClientRow {
 export interface ApiKeyRow {
   id: string;
   name: string;
+  scopes: string[];
+  tokenTtl?: number;
   createdBy?: string;
   createdAt?: string | null;
-  lastUsedAt?: string | null;
 }
 
 export interface Page<T> {

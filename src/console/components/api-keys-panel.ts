@@ -22,7 +22,7 @@ export class ApiKeysPanel extends ListPanel<ApiKeyRow> {
   private revoke(row: ApiKeyRow) {
     void this.confirm.ask({
       title: 'Revoke API key?',
-      message: `"${row.name}" can no longer be exchanged for access tokens. This cannot be undone.`,
+      message: `"${row.name}" can no longer be exchanged for access tokens, and the tokens it was exchanged for are revoked. This cannot be undone.`,
       action: 'Revoke',
       run: async () => {
         await this.api.revokeApiKey(this.app.id, row.id);
@@ -36,15 +36,16 @@ export class ApiKeysPanel extends ListPanel<ApiKeyRow> {
     return html`<table>
       <caption class="visually-hidden">API keys of ${this.app.name}</caption>
       <thead>
-        <tr><th scope="col">Key</th><th scope="col">Created By</th><th scope="col">Created On</th><th scope="col">Last Used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+        <tr><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Token Lifetime</th><th scope="col">Created By</th><th scope="col">Created On</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
       </thead>
       <tbody>
         ${this.rows.map(
           (row) => html`<tr data-key-id=${row.id}>
             <th scope="row">${row.name}</th>
+            <td>${row.scopes.length ? row.scopes.map((s) => html`<span class="tag">${s}</span> `) : html`<span class="muted">None</span>`}</td>
+            <td>${row.tokenTtl !== undefined ? `${row.tokenTtl} s` : '—'}</td>
             <td>${row.createdBy ?? '—'}</td>
             <td>${shortDate(row.createdAt)}</td>
-            <td>${shortDate(row.lastUsedAt)}</td>
             <td class="row-actions"><button type="button" class="danger link" aria-label="Revoke API key ${row.name}" @click=${() => this.revoke(row)}>Revoke</button></td>
           </tr>`,
         )}

@@ -76,18 +76,23 @@ export class ConsoleApp extends LightElement {
     }
   }
 
-  private tabKeys(event: KeyboardEvent) {
-    const i = TABS.findIndex((t) => t.id === this.tab);
+  /** The built-in admin app has tokens only: no OAuth clients or API keys. */
+  private tabsOf(app: App) {
+    return app.id === ADMIN_APP ? TABS.slice(0, 1) : TABS;
+  }
+
+  private tabKeys(event: KeyboardEvent, tabs: typeof TABS) {
+    const i = tabs.findIndex((t) => t.id === this.tab);
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
     if (step === 0) return;
     event.preventDefault();
-    this.tab = TABS[(i + step + TABS.length) % TABS.length]!.id;
+    this.tab = tabs[(i + step + tabs.length) % tabs.length]!.id;
     void this.updateComplete.then(() => this.querySelector<HTMLElement>(`#tab-${this.tab}`)?.focus());
   }
 
-  private panel(app: App) {
-    if (this.tab === 'clients') return html`<tg-clients-panel .api=${this.api} .app=${app}></tg-clients-panel>`;
-    if (this.tab === 'keys') return html`<tg-api-keys-panel .api=${this.api} .app=${app}></tg-api-keys-panel>`;
+  private panel(app: App, tab: Tab) {
+    if (tab === 'clients') return html`<tg-clients-panel .api=${this.api} .app=${app}></tg-clients-panel>`;
+    if (tab === 'keys') return html`<tg-api-keys-panel .api=${this.api} .app=${app}></tg-api-keys-panel>`;
     return html`<tg-tokens-panel .api=${this.api} .app=${app}></tg-tokens-panel>`;
   }
 
@@ -96,6 +101,8 @@ export class ConsoleApp extends LightElement {
       return html`<tg-sign-in .message=${this.signInMessage} .busy=${this.busy} @sign-in=${(e: CustomEvent<string>) => this.signIn(e.detail)}></tg-sign-in>`;
     }
     const app = this.apps.find((a) => a.id === this.appId);
+    const tabs = app ? this.tabsOf(app) : TABS;
+    const tab = tabs.some((t) => t.id === this.tab) ? this.tab : 'tokens';
     return html`<header class="top">
         <span class="brand"><span class="brand-mark" aria-hidden="true"></span>tollgate</span>
         <div class="app-picker">
@@ -111,13 +118,13 @@ export class ConsoleApp extends LightElement {
           ? html`<div class="notice error banner" role="alert"><span>${this.appsError}</span><button type="button" @click=${() => this.loadApps()}>Try again</button></div>`
           : ''}
         ${app
-          ? html`<div role="tablist" aria-label="Credentials of ${app.name}" class="tabs" @keydown=${this.tabKeys}>
-                ${TABS.map(
-                  (t) => html`<button type="button" role="tab" id="tab-${t.id}" aria-controls="panel" aria-selected=${t.id === this.tab ? 'true' : 'false'}
-                    tabindex=${t.id === this.tab ? '0' : '-1'} @click=${() => (this.tab = t.id)}>${t.label}</button>`,
+          ? html`<div role="tablist" aria-label="Credentials of ${app.name}" class="tabs" @keydown=${(e: KeyboardEvent) => this.tabKeys(e, tabs)}>
+                ${tabs.map(
+                  (t) => html`<button type="button" role="tab" id="tab-${t.id}" aria-controls="panel" aria-selected=${t.id === tab ? 'true' : 'false'}
+                    tabindex=${t.id === tab ? '0' : '-1'} @click=${() => (this.tab = t.id)}>${t.label}</button>`,
                 )}
               </div>
-              <section id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}">${this.panel(app)}</section>`
+              <section id="panel" role="tabpanel" aria-labelledby="tab-${tab}">${this.panel(app, tab)}</section>`
           : this.appsError
             ? ''
             : html`<div class="empty"><p>No applications yet. Create one with <code>tollgate app create</code> or <code>POST /admin/v1/apps</code>, then choose Try again.</p>

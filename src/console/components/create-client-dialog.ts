@@ -40,7 +40,7 @@ export class CreateClientDialog extends WizardDialog {
   private create() {
     return this.attempt(async () => {
       const body: Record<string, unknown> = { name: this.name.trim(), type: this.type, auth: this.auth, scopes: [...this.scopes], tokenTtl: Number(this.ttl) };
-      if (this.actsAs.trim()) body[this.type === 'personal' ? 'owner' : 'role'] = this.actsAs.trim();
+      body[this.type === 'personal' ? 'owner' : 'role'] = this.actsAs.trim();
       const c = await this.api.createClient(this.app.id, body);
       const details = [{ label: 'Client ID', value: c.client_id }];
       if (c.client_secret !== undefined) {
@@ -89,12 +89,17 @@ export class CreateClientDialog extends WizardDialog {
           ${this.radio('type', 'personal', this.type === 'personal', 'Personal', 'acts as its owner, a person', () => (this.type = 'personal'))}
         </fieldset>
         <div class="field">
-          <label for="cc-acts-as">${who} <span class="hint">(optional)</span></label>
-          <input id="cc-acts-as" maxlength="256" autocomplete="off" .value=${this.actsAs} @input=${(e: Event) => (this.actsAs = (e.target as HTMLInputElement).value)} />
+          <label for="cc-acts-as">${who}</label>
+          <input id="cc-acts-as" required autocomplete="off" aria-describedby="cc-acts-as-hint" maxlength=${this.type === 'personal' ? 256 : 64}
+            pattern=${this.type === 'personal' ? '.+' : '[A-Za-z0-9._:\\-]{1,64}'}
+            .value=${this.actsAs} @input=${(e: Event) => (this.actsAs = (e.target as HTMLInputElement).value)} />
+          <p class="hint" id="cc-acts-as-hint">${this.type === 'personal'
+            ? 'The person this client acts as (its tokens carry this subject), e.g. alice@example.com.'
+            : 'The service account role its tokens act as: letters, digits and . _ : - (e.g. reporting-bot).'}</p>
         </div>
         <div class="actions">
           <button type="button" @click=${() => this.close()}>Cancel</button>
-          <button type="submit" class="primary" ?disabled=${this.name.trim() === ''}>Next</button>
+          <button type="submit" class="primary" ?disabled=${this.name.trim() === '' || this.actsAs.trim() === ''}>Next</button>
         </div>
       </form>`;
     }

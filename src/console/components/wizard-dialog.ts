@@ -1,7 +1,7 @@
 /** The shape every "Create ..." dialog shares: numbered steps, errors that keep the input, a last step that reveals a secret once. */
 import { html, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { ApiError, describeError } from '../api-error.js';
+import { ApiError, describeError, isDuplicate } from '../api-error.js';
 import type { AdminApi } from '../admin-api.js';
 import { LightElement } from '../light-element.js';
 import type { App, Revealed } from '../models.js';
@@ -61,7 +61,7 @@ export abstract class WizardDialog extends LightElement {
       focusStart(this.dialog);
     } catch (err) {
       this.error = describeError(err);
-      if (err instanceof ApiError && err.status === 409) {
+      if (err instanceof ApiError && isDuplicate(err)) {
         this.invalidField = 'name';
         await this.goTo(0);
         this.error = describeError(err);
