@@ -3,6 +3,10 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdminApp } from './admin/admin-app.js';
+import { apiKeysRouter, clientCleanup } from './admin/api-keys-router.js';
+import { clientsRouter } from './admin/clients-router.js';
+import { createOAuthApp, oauthPrefixes } from './oauth/oauth-app.js';
+import { createClientStore } from './store/create-client-store.js';
 import { createConsoleHandler } from './admin/console-static.js';
 import { createAudit } from './admin/audit.js';
 import type { Config } from './config/schema.js';
@@ -138,7 +142,12 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     logger,
     accessLog: config.log.access,
   });
-  const admin = createAdminApp({ store, lifecycle, audit: createAudit(logger), logger, clock });
+  const clients = createClientStore(store, clock);
+  const audit = createAudit(logger);
+  const clientDeps = { store, clients, lifecycle, audit, clock };
+  const admin = createAdminApp({ store, lifecycle, audit, logger, clock, extraRouters: [clientsRouter(clientDeps), apiKeysRouter(clientDeps)], onAppDelete: [clientCleanup(clients)] });
+  const oauth = createOAuthApp({ config, store, clients, lifecycle, metrics, logger, clock });
+  const oauthMount: Mount = { prefixes: oauthPrefixes(config), handler: oauth as unknown as RequestListener };
   const health = createHealthHandler(store, readiness, monitor.report);
   const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], handler: (req, res) => void health(req, res) };
   const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };
@@ -153,7 +162,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const tlsOptions = tlsFiles ? readTlsFiles(tlsFiles) : null;
   const tlsServers: HttpsServer[] = [];
   const adminSeparate = config.listen.adminPort !== undefined && config.listen.adminPort !== config.listen.port;
-  const mainMounts = adminSeparate ? [] : [healthMount, adminMount, consoleMount];
+  const mainMounts = adminSeparate ? [oauthMount] : [healthMount, adminMount, consoleMount, oauthMount];
   const servers: Server[] = [];
   const make = (handler: RequestListener, secure = false) => {
     const listener = closingWhenDraining(readiness, handler);

@@ -125,6 +125,28 @@ export const configSchema = z
       .object({ hypr: z.boolean().default(false), hypersign: z.boolean().default(false), legacyAssertionAudience: z.boolean().default(false) })
       .strict()
       .prefault({}),
+    /** The token service's own limits: per client and per source address, shared through Redis. */
+    tokenEndpoint: z
+      .object({
+        rateLimit: z
+          .object({ perClient: z.union([rate, z.literal(false)]).default('60/m'), perIp: z.union([rate, z.literal(false)]).default('600/m') })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Fetching clients' `jwks_uri`: https only, never private addresses unless a test allows them. */
+    jwks: z
+      .object({
+        timeout: duration.default(2_000),
+        maxBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+        cacheTtl: duration.default(300_000),
+        allowPrivateAddresses: z.boolean().default(false),
+        /** PEM file of extra CAs trusted for jwks_uri servers. */
+        caFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), pretty: z.boolean().default(false), access: z.boolean().default(true) })
       .strict()

@@ -1,0 +1,61 @@
+/**
+ * Reads an `application/x-www-form-urlencoded` body (RFC 6749 3.2): POST only, capped in size
+ * (413), each parameter at most once, empty values treated as absent; JSON and other types refused.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { GatewayError } from '../errors.js';
+import { HYPR_CODES, invalidRequest } from './oauth-errors.js';
+
+export type Form = Readonly<Record<string, string>>;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    form?: Form;
+  }
+}
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const tooLarge = () => new GatewayError({ status: 413, error: 'invalid_request', description: 'request body too large', code: HYPR_CODES.badRequest, headers: { connection: 'close' } });
+
+/** The parsed form of a request that went through `readForm`. */
+export function formOf(req: Request): Form {
+  if (!req.form) throw new Error('readForm must run before this step');
+  return req.form;
+}
+
+/** With `optionalBody`, a request without a body (key exchange) gets an empty form. */
+export function readForm(maxBytes: number, optionalBody = false) {
+  return async function readForm(req: Request, _res: Response, next: NextFunction): Promise<void> {
+    if (req.method !== 'POST') throw invalidRequest('this endpoint accepts POST only', { allow: 'POST' });
+    const type = req.headers['content-type'];
+    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+    if (type === undefined && optionalBody && !hasBody) {
+      req.form = {};
+      return next();
+    }
+    if (type === undefined || type.split(';', 1)[0]!.trim().toLowerCase() !== FORM_TYPE) {
+      throw invalidRequest(`the body must be ${FORM_TYPE}`);
+    }
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    req.form = parseForm(Buffer.concat(chunks).toString('utf8'));
+    next();
+  };
+}
+
+function parseForm(text: string): Form {
+  const form: Record<string, string> = Object.create(null);
+  const seen = new Set<string>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (seen.has(name)) throw invalidRequest(`parameter ${name.slice(0, 64)} is repeated`);
+    seen.add(name);
+    if (value !== '') form[name] = value;
+  }
+  return form;
+}

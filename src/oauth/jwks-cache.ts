@@ -1,0 +1,145 @@
+/**
+ * Clients' `jwks_uri` keys: fetched over https only, never from loopback, private, link-local or
+ * other special addresses (checked on the resolved address at connect time), no redirects, a
+ * size cap and a timeout; cached, and refetched on a `kid` miss at most once per cooldown.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request } from 'node:https';
+import { BlockList, isIP } from 'node:net';
+import type { LookupFunction } from 'node:net';
+import type { JWK } from 'jose';
+import type { ClientKey } from '../store/client-store.js';
+import type { Clock } from '../types.js';
+import { toClientKey } from './client-keys.js';
+
+export interface JwksOptions {
+  timeout: number;
+  maxBytes: number;
+  cacheTtl: number;
+  allowPrivateAddresses: boolean;
+  ca?: string;
+  clock: Clock;
+  /** Minimum time between two fetches of one URI (kid misses), ms. */
+  cooldown?: number;
+}
+
+export interface JwksCache {
+  /** The key with this kid from the URI's set, or null; rejects when the set cannot be fetched. */
+  key(uri: string, kid: string): Promise<ClientKey | null>;
+}
+
+const MAX_URIS = 10_000;
+
+/** Addresses a server-side fetch must never reach (SSRF): RFC 6890 special-purpose ranges. */
+const blocked = new BlockList();
+for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
+  blocked.addSubnet(net, bits, 'ipv4');
+}
+for (const [net, bits] of [['::', 127], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32]] as const) {
+  blocked.addSubnet(net, bits, 'ipv6');
+}
+
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  return family === 0 || blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** A dns lookup that refuses special-purpose addresses, so the check holds at connect time. */
+function safeLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const usable = allowPrivate ? addresses : addresses.filter((a) => !isPrivateAddress(a.address));
+      if (usable.length === 0) return callback(Object.assign(new Error(`${hostname} resolves to a private address`), { code: 'EPRIVATE' }), '', 0);
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+      callback(null, usable[0]!.address, usable[0]!.family);
+    });
+  };
+}
+
+export function createJwksCache(options: JwksOptions): JwksCache {
+  const cooldown = options.cooldown ?? 60_000;
+  const entries = new Map<string, { keys: ClientKey[]; fetchedAt: number }>();
+  const lastAttempt = new Map<string, number>();
+  const inFlight = new Map<string, Promise<ClientKey[]>>();
+
+  function fetchKeys(uri: string): Promise<ClientKey[]> {
+    const running = inFlight.get(uri);
+    if (running) return running;
+    lastAttempt.set(uri, options.clock());
+    const promise = download(uri, options)
+      .then((keys) => {
+        if (entries.size >= MAX_URIS) entries.clear();
+        entries.set(uri, { keys, fetchedAt: options.clock() });
+        return keys;
+      })
+      .finally(() => inFlight.delete(uri));
+    inFlight.set(uri, promise);
+    return promise;
+  }
+
+  return {
+    async key(uri, kid) {
+      const now = options.clock();
+      const entry = entries.get(uri);
+      const mayFetch = inFlight.has(uri) || now - (lastAttempt.get(uri) ?? -Infinity) >= cooldown;
+      if (!entry) {
+        if (!mayFetch) throw new Error('jwks_uri fetch failed recently; waiting for the cooldown');
+        return find(await fetchKeys(uri), kid);
+      }
+      const hit = find(entry.keys, kid);
+      if ((hit && now - entry.fetchedAt < options.cacheTtl) || !mayFetch) return hit;
+      try {
+        return find(await fetchKeys(uri), kid);
+      } catch (err) {
+        // A known key keeps working while its set cannot be refreshed.
+        if (hit) return hit;
+        throw err;
+      }
+    },
+  };
+}
+
+function download(uri: string, options: JwksOptions): Promise<ClientKey[]> {
+  const url = new URL(uri);
+  if (url.protocol !== 'https:') return Promise.reject(new Error('jwks_uri must be https'));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!options.allowPrivateAddresses && isIP(host) !== 0 && isPrivateAddress(host)) return Promise.reject(new Error('jwks_uri points at a private address'));
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: { accept: 'application/json' }, lookup: safeLookup(options.allowPrivateAddresses), timeout: options.timeout, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reject(new Error(`jwks_uri answered ${res.statusCode}`));
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > options.maxBytes) req.destroy(new Error('jwks_uri document too large'));
+        else chunks.push(chunk);
+      });
+      res.on('end', () => {
+        try {
+          resolve(parseJwks(Buffer.concat(chunks).toString('utf8')));
+        } catch (err) {
+          reject(err);
+        }
+      });
+      res.on('error', reject);
+    });
+    // The socket timeout covers idle gaps; the overall deadline covers a slow drip.
+    const deadline = setTimeout(() => req.destroy(new Error('jwks_uri timed out')), options.timeout);
+    req.on('timeout', () => req.destroy(new Error('jwks_uri timed out')));
+    req.on('error', reject);
+    req.on('close', () => clearTimeout(deadline));
+    req.end();
+  });
+}
+
+const find = (keys: ClientKey[], kid: string): ClientKey | null => keys.find((k) => k.kid === kid) ?? null;
+
+function parseJwks(text: string): ClientKey[] {
+  const doc = JSON.parse(text) as { keys?: unknown };
+  if (!doc || !Array.isArray(doc.keys)) throw new Error('jwks_uri document has no keys array');
+  return doc.keys.map((k) => toClientKey(k as JWK)).filter((k): k is ClientKey => typeof k !== 'string');
+}

@@ -1,0 +1,76 @@
+/**
+ * OAuth errors (RFC 6749 5.2) with the HYPR-compatible numeric codes, and the one renderer of the
+ * token service: `Cache-Control: no-store` and `Pragma: no-cache` on every answer, success or not.
+ */
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+import { GatewayError, StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../ops/logger.js';
+import type { Metrics } from '../ops/metrics.js';
+
+export const HYPR_CODES = { badRequest: '1201023', badAssertion: '1201047', tooManyTokens: '1201093' } as const;
+
+/** `invalid_request` 400, code 1201023. */
+export function invalidRequest(description: string, headers?: Record<string, string>): GatewayError {
+  return new GatewayError({ status: 400, error: 'invalid_request', description, code: HYPR_CODES.badRequest, ...(headers ? { headers } : {}) });
+}
+
+/** `invalid_client` 401; the Basic challenge is added by the renderer when Basic was used. */
+export function invalidClient(description: string, code?: string): GatewayError {
+  return new GatewayError({ status: 401, error: 'invalid_client', description, ...(code ? { code } : {}) });
+}
+
+/** A client assertion that fails any check: `invalid_client` 401, code 1201047. */
+export function badAssertion(description: string): GatewayError {
+  return invalidClient(description, HYPR_CODES.badAssertion);
+}
+
+export function invalidScope(description: string): GatewayError {
+  return new GatewayError({ status: 400, error: 'invalid_scope', description });
+}
+
+export function unsupportedGrantType(description: string): GatewayError {
+  return new GatewayError({ status: 400, error: 'unsupported_grant_type', description });
+}
+
+/** 429 `slow_down`, code 1201093: token cap reached or rate limited. */
+export function slowDown(description: string, retryAfterSeconds?: number): GatewayError {
+  return new GatewayError({
+    status: 429,
+    error: 'slow_down',
+    description,
+    code: HYPR_CODES.tooManyTokens,
+    ...(retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } } : {}),
+  });
+}
+
+/** First step of every endpoint: tokens and token metadata are never cached. */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.set({ 'cache-control': 'no-store', pragma: 'no-cache' });
+  next();
+}
+
+/** Marks that the caller used HTTP Basic, so a 401 carries `WWW-Authenticate: Basic`. */
+export function markBasic(res: Response): void {
+  res.locals.basicUsed = true;
+}
+
+/** Renders every token-service error; a 5xx never shows its message. */
+export function oauthErrorRenderer(logger: Logger, metrics: Metrics): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let error: GatewayError;
+    if (err instanceof GatewayError) error = err;
+    else if (err?.type === 'entity.too.large') error = new GatewayError({ status: 413, error: 'invalid_request', description: 'request body too large', code: HYPR_CODES.badRequest });
+    else {
+      logger.error({ err, path: req.path }, 'token service request failed');
+      error = new GatewayError({ status: 500, error: 'server_error', description: 'internal error' });
+    }
+    if (error instanceof StoreUnavailableError) logger.warn({ path: req.path }, 'token store unavailable');
+    metrics.tokenEndpointErrors.labels(error.error).inc();
+    res.status(error.status).set(error.headers).set({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    if (error.status === 401 && error.error === 'invalid_client' && res.locals.basicUsed) res.set('www-authenticate', 'Basic realm="tollgate", charset="UTF-8"');
+    const body = error.toJSON();
+    // RFC 6749 5.2: error_description is limited to printable ASCII without quote or backslash.
+    body.error_description = error.description.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '');
+    res.json(body);
+  };
+}
