@@ -194,7 +194,10 @@ describe('console: access tokens in a real browser', () => {
     for (const tab of tabs) {
       const text = [...tab.seen.console, ...tab.seen.urls].join('\n');
       if (!tab.page.isClosed()) expect((await storage(tab.page)).local).toBe('{}');
-      for (const secret of secrets) expect(text).not.toContain(secret);
+      for (const secret of secrets) {
+        expect(secret.length).toBeGreaterThan(40);
+        expect(text).not.toContain(secret);
+      }
       expect(text).not.toMatch(/Content Security Policy|Refused to/);
     }
     for (const secret of secrets.slice(1)) expect(gw.logText()).not.toContain(secret);
