@@ -34,9 +34,12 @@ function parse(text: string): { status: number; interim: number[]; head: string;
   }
 }
 
-/** Opens a connection, writes `data`, and resolves with the first final response or when the server closes. */
-export function rawExchange(port: number, data: string | Buffer, host = '127.0.0.1'): Promise<RawExchange> {
-  const socket = connect(port, host);
+/**
+ * Opens a connection, writes `data`, and resolves with the first final response or when the server
+ * closes. `afterContinue` is written only once a `100 Continue` arrives.
+ */
+export function rawExchange(port: number, data: string | Buffer, afterContinue?: string): Promise<RawExchange> {
+  const socket = connect(port, '127.0.0.1');
   let text = '';
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => undefined);
@@ -51,6 +54,10 @@ export function rawExchange(port: number, data: string | Buffer, host = '127.0.0
     };
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
+      if (afterContinue !== undefined && /^HTTP\/1\.1 100 /.test(text)) {
+        socket.write(afterContinue);
+        afterContinue = undefined;
+      }
       const parsed = parse(text);
       if (parsed) finish(parsed);
     });

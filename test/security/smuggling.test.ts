@@ -139,15 +139,18 @@ describe('request smuggling and framing over raw sockets (Node 20 llhttp, insecu
     }
   });
 
-  it('Expect: 100-continue on a protected route without a token: a 401, and no body reaches the upstream', async () => {
+  it('Expect: 100-continue on a protected route without a token: a 401 without a 100 first, and no body reaches the upstream', async () => {
     const answer = await send(`POST /private/x HTTP/1.1\r\n${H}Content-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
     expect(answer.status).toBe(401);
+    expect(answer.interim).toEqual([]);
     expect(answer.reached).toEqual([]);
   });
 
-  it('Expect: 100-continue with a valid token: the body is forwarded once, framed by the gateway', async () => {
-    const socketAnswer = await send(`POST /private/x HTTP/1.1\r\n${H}Authorization: Bearer ${token}\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\nabc`);
-    expect(socketAnswer.status).toBe(200);
-    expect(socketAnswer.reached.map((r) => [r.url, r.body, r.headers['x-auth-app']])).toEqual([['/private/x', 'abc', 'a1']]);
+  it('Expect: 100-continue with a valid token: 100 only after authorization, then the body is forwarded once, framed by the gateway', async () => {
+    const before = upstream.requests.length;
+    const answer = await rawExchange(port, `POST /private/x HTTP/1.1\r\n${H}Authorization: Bearer ${token}\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`, 'abc');
+    expect(answer.interim).toEqual([100]);
+    expect(answer.status).toBe(200);
+    expect(upstream.requests.slice(before).map((r) => [r.url, r.body, r.headers['x-auth-app']])).toEqual([['/private/x', 'abc', 'a1']]);
   });
 });
