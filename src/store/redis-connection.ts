@@ -32,7 +32,8 @@ export function createRedisClient(store: StoreConfig): RedisClient {
     });
   }
   if (topology?.sentinels) {
-    return new Redis({ ...options, sentinels: topology.sentinels, name: topology.name! });
+    // failoverDetector: follow +switch-master at once instead of writing to a demoted master until it says READONLY.
+    return new Redis({ ...options, sentinels: topology.sentinels, name: topology.name!, failoverDetector: true });
   }
   return new Redis(store.url!, options);
 }

@@ -3,7 +3,7 @@
  * Controlled by PID only: the shared server on 6379 is never touched.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,11 +65,20 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `redis-server` with the given extra arguments (e.g. `--cluster-enabled yes`). */
-export async function startRedisServer(options: { port?: number; args?: string[]; save?: boolean } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { port?: number; args?: string[]; save?: boolean; sentinelOf?: { port: number; name: string } } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), `tg-redis-${port}-`));
-  const persistence = options.save ? ['--save', '1 1', '--appendonly', 'yes', '--appendfsync', 'always'] : ['--save', '', '--appendonly', 'no'];
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, ...(options.args ?? [])];
+  let args: string[];
+  if (options.sentinelOf) {
+    // A sentinel rewrites its config file, so it gets one of its own.
+    const file = join(dir, 'sentinel.conf');
+    const { port: masterPort, name } = options.sentinelOf;
+    writeFileSync(file, `port ${port}\nbind 127.0.0.1\nsentinel monitor ${name} 127.0.0.1 ${masterPort} 1\nsentinel down-after-milliseconds ${name} 1000\nsentinel failover-timeout ${name} 5000\n`);
+    args = [file, '--sentinel'];
+  } else {
+    const persistence = options.save ? ['--save', '1 1', '--appendonly', 'yes', '--appendfsync', 'always'] : ['--save', '', '--appendonly', 'no'];
+    args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, ...(options.args ?? [])];
+  }
   let child: ChildProcess;
 
   async function start(): Promise<void> {
@@ -99,4 +108,13 @@ export async function startRedisServer(options: { port?: number; args?: string[]
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls until `check` holds (for setup hooks, where expect.poll is not available). */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
