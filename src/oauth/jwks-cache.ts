@@ -31,17 +31,26 @@ export interface JwksCache {
 const MAX_URIS = 10_000;
 
 /** Addresses a server-side fetch must never reach (SSRF): RFC 6890 special-purpose ranges. */
-const blocked = new BlockList();
+const blockedV4 = new BlockList();
 for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
-  blocked.addSubnet(net, bits, 'ipv4');
+  blockedV4.addSubnet(net, bits, 'ipv4');
 }
-for (const [net, bits] of [['::', 127], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32]] as const) {
-  blocked.addSubnet(net, bits, 'ipv6');
+// Kept apart from the IPv4 list: Node matches IPv4 addresses against IPv4-mapped IPv6 rules.
+const blockedV6 = new BlockList();
+for (const [net, bits] of [['::', 127], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32]] as const) {
+  blockedV6.addSubnet(net, bits, 'ipv6');
 }
+const MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
-  return family === 0 || blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return blockedV4.check(address, 'ipv4');
+  if (family !== 6) return true;
+  const mapped = MAPPED.exec(address);
+  // Any other IPv4-mapped or -compatible form is refused outright rather than parsed.
+  if (mapped) return blockedV4.check(mapped[1]!, 'ipv4');
+  if (/^::ffff:/i.test(address)) return true;
+  return blockedV6.check(address, 'ipv6');
 }
 
 /** A dns lookup that refuses special-purpose addresses, so the check holds at connect time. */
