@@ -18,6 +18,15 @@ export function timeLeft(iso: string | null, now = Date.now()): string {
   return 'Under a minute';
 }
 
+const EXACT: Array<[string, number]> = [['day', 86_400], ['hour', 3_600], ['minute', 60], ['second', 1]];
+
+/** A lifetime in seconds in the largest unit that divides it exactly: "1 hour", "10 minutes", "90 seconds". */
+export function lifetime(seconds: number): string {
+  const [unit, size] = EXACT.find(([, s]) => seconds % s === 0) ?? ['second', 1];
+  const n = seconds / size;
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 /** A date in the reader's locale, or "Never" for a time that has not happened. */
 export function shortDate(iso: string | null | undefined): string {
   if (!iso) return 'Never';

@@ -79,7 +79,7 @@ describe('console: OAuth clients and API keys in a real browser', () => {
 
     const row = page.getByRole('row', { name: /reporting-bot/ });
     await expect.poll(() => row.isVisible()).toBe(true);
-    expect((await row.getByRole('cell').allInnerTexts()).join('|')).toMatch(new RegExp(`${clientId}\\|Service \\(reporter\\)\\|Client secret\\|reporting\\s*\\|600 s`));
+    expect((await row.getByRole('cell').allInnerTexts()).join('|')).toMatch(new RegExp(`${clientId}\\|Service \\(reporter\\)\\|Client secret\\|reporting\\s*\\|10 minutes`));
     await screenshot('14-clients-table');
 
     const issued = await tokenRequest({ client_id: clientId, client_secret: secret });

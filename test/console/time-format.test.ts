@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortDate, timeLeft } from '../../src/console/time-format.js';
+import { lifetime, shortDate, timeLeft } from '../../src/console/time-format.js';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const at = (ms: number) => new Date(now + ms).toISOString();
@@ -16,6 +16,16 @@ describe('console time formatting', () => {
     [-1, 'Expired'],
   ])('shows %i ms left as "%s"', (ms, text) => {
     expect(timeLeft(at(ms), now)).toBe(text);
+  });
+
+  it.each([
+    [3600, '1 hour'],
+    [600, '10 minutes'],
+    [90, '90 seconds'],
+    [86_400 * 2, '2 days'],
+    [60, '1 minute'],
+  ])('shows a lifetime of %i s as "%s"', (seconds, text) => {
+    expect(lifetime(seconds)).toBe(text);
   });
 
   it('shows tokens without expiry and dates that never happened as "Never"', () => {

@@ -172,6 +172,9 @@ describe('console: access tokens in a real browser', () => {
     await dialog.getByRole('button', { name: 'Create Token' }).click();
     await expect.poll(() => dialog.getByLabel('Token', { exact: true }).inputValue()).toMatch(/^tg_a_/);
     secrets.push(await dialog.getByLabel('Token', { exact: true }).inputValue());
+    await dialog.getByRole('button', { name: 'Copy Token & Close' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(4);
+    await screenshot('17-tokens-overview');
   });
 
   it('sends the user back to sign-in with a message when the admin token is revoked mid-session', async () => {

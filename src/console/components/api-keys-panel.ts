@@ -2,7 +2,7 @@
 import { html } from 'lit';
 import { customElement, query } from 'lit/decorators.js';
 import type { ApiKeyRow, Page } from '../models.js';
-import { shortDate } from '../time-format.js';
+import { lifetime, shortDate } from '../time-format.js';
 import type { ConfirmDialog } from './confirm-dialog.js';
 import type { CreateApiKeyDialog } from './create-api-key-dialog.js';
 import { ListPanel } from './list-panel.js';
@@ -43,7 +43,7 @@ export class ApiKeysPanel extends ListPanel<ApiKeyRow> {
           (row) => html`<tr data-key-id=${row.id}>
             <th scope="row">${row.name}</th>
             <td>${row.scopes.length ? row.scopes.map((s) => html`<span class="tag">${s}</span> `) : html`<span class="muted">None</span>`}</td>
-            <td>${row.tokenTtl !== undefined ? `${row.tokenTtl} s` : '—'}</td>
+            <td>${row.tokenTtl !== undefined ? lifetime(row.tokenTtl) : '—'}</td>
             <td>${row.createdBy ?? '—'}</td>
             <td>${shortDate(row.createdAt)}</td>
             <td class="row-actions"><button type="button" class="danger link" aria-label="Revoke API key ${row.name}" @click=${() => this.revoke(row)}>Revoke</button></td>

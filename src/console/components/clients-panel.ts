@@ -2,7 +2,7 @@
 import { html } from 'lit';
 import { customElement, query } from 'lit/decorators.js';
 import type { ClientRow, Page } from '../models.js';
-import { shortDate } from '../time-format.js';
+import { lifetime, shortDate } from '../time-format.js';
 import type { ConfirmDialog } from './confirm-dialog.js';
 import type { CreateClientDialog } from './create-client-dialog.js';
 import { ListPanel } from './list-panel.js';
@@ -65,7 +65,7 @@ export class ClientsPanel extends ListPanel<ClientRow> {
             <td>${row.type === 'personal' ? `Personal${row.owner ? ` (${row.owner})` : ''}` : `Service${row.role ? ` (${row.role})` : ''}`}</td>
             <td>${row.auth === 'client_secret' ? 'Client secret' : 'Signed JWT'}</td>
             <td>${row.scopes.length ? row.scopes.map((s) => html`<span class="tag">${s}</span> `) : html`<span class="muted">None</span>`}</td>
-            <td>${row.tokenTtl !== undefined ? `${row.tokenTtl} s` : '—'}</td>
+            <td>${row.tokenTtl !== undefined ? lifetime(row.tokenTtl) : '—'}</td>
             <td>${shortDate(row.createdAt)}</td>
             <td class="row-actions">
               ${row.auth === 'client_secret' ? html`<button type="button" class="link" aria-label="Rotate secret of client ${row.name}" @click=${() => this.rotate(row)}>Rotate secret</button>` : ''}

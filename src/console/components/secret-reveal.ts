@@ -24,7 +24,7 @@ export class SecretReveal extends LightElement {
 
   protected override render() {
     const r = this.revealed;
-    return html`<p class="notice once">This is the only time the ${r.label.toLowerCase()} is shown. Copy it now and keep it somewhere safe: tollgate stores only its hash.</p>
+    return html`<p class="notice once">This is the only time the ${r.label.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())} is shown. Copy it now and keep it somewhere safe: tollgate keeps no copy of it.</p>
       ${(r.details ?? []).map((d) => html`<div class="field"><span class="label">${d.label}</span><code class="detail" data-detail=${d.label}>${d.value}</code></div>`)}
       <div class="field">
         <label for="reveal-value">${r.label}</label>
