@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleHandler } from '../../src/admin/console-static.js';
+import { startTestGateway } from '../helpers/gateway.js';
 import { httpRequest } from '../helpers/http.js';
+import { freePort } from '../helpers/redis-server.js';
 
 let dir: string;
 let server: Server;
@@ -92,6 +94,19 @@ describe('console static files', () => {
     } finally {
       await new Promise((resolve) => other.server.close(resolve));
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('is mounted on the admin listener only, never on a separate edge port', async () => {
+    const gw = await startTestGateway({ listen: { adminPort: await freePort() } }, 'memory');
+    try {
+      expect(gw.adminUrl).not.toBe(gw.url);
+      const onAdmin = await fetch(`${gw.adminUrl}/console/`);
+      expect(onAdmin.status).toBe(200);
+      expect(onAdmin.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect((await fetch(`${gw.url}/console/`)).status).toBe(404);
+    } finally {
+      await gw.close();
     }
   });
 });
