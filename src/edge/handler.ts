@@ -36,6 +36,8 @@ interface Outcome {
   route: string;
   reason?: DecisionReason;
   tokenId?: string;
+  /** Milliseconds spent authenticating and authorizing. */
+  authMs?: number;
 }
 
 export function createEdgeHandler(deps: EdgeDeps) {
@@ -46,14 +48,16 @@ export function createEdgeHandler(deps: EdgeDeps) {
     metrics.requests.labels(outcome.route, methodLabel(req.method), String(res.statusCode)).inc();
     metrics.requestDuration.labels(outcome.route).observe(seconds);
     if (deps.accessLog) {
-      logger.info({ reqId: requestId, route: outcome.route, method: req.method, status: res.statusCode, reason: outcome.reason, tokenId: outcome.tokenId, ms: Math.round(seconds * 1e4) / 10, aborted: !res.writableFinished || undefined }, 'request');
+      logger.info({ reqId: requestId, route: outcome.route, method: req.method, status: res.statusCode, reason: outcome.reason, tokenId: outcome.tokenId, ms: Math.round(seconds * 1e4) / 10, authMs: outcome.authMs, aborted: !res.writableFinished || undefined }, 'request');
     }
   }
 
   function decide(route: CompiledRoute, outcome: Outcome, reason: DecisionReason, authStarted: number): void {
     outcome.reason = reason;
     metrics.authDecisions.labels(route.name, reason === 'ok' ? 'allow' : 'deny', reason).inc();
-    metrics.authDuration.observe((performance.now() - authStarted) / 1000);
+    const seconds = (performance.now() - authStarted) / 1000;
+    outcome.authMs = Math.round(seconds * 1e5) / 100;
+    metrics.authDuration.observe(seconds);
   }
 
   function forwardTo(req: IncomingMessage, res: ServerResponse, match: RouteMatch, query: string, path: string, principal: Principal | null, requestId: string): void {

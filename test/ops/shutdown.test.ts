@@ -83,3 +83,26 @@ describe('graceful shutdown of a real process on SIGTERM', () => {
     keepAlive.destroy();
   });
 });
+
+describe('shutdown past the grace period', () => {
+  it('cuts a stream that outlives shutdown.grace and still exits 0', async () => {
+    const stuck = await spawnGateway({
+      store: { driver: 'memory' },
+      shutdown: { drainDelay: 0, grace: '500ms' },
+      routes: [{ name: 'api', match: { path: '/api/*' }, upstream: upstream.url, auth: 'none' }],
+    });
+    try {
+      const streaming = await new Promise<IncomingMessage>((resolve, reject) => request(`${stuck.url}/api/stream`, resolve).on('error', reject).end());
+      expect(streaming.statusCode).toBe(200);
+      const cut = new Promise<void>((resolve) => streaming.once('close', () => resolve()));
+      streaming.resume();
+      stuck.child.kill('SIGTERM');
+      await stuck.waitForLog((l) => l.msg === 'shutdown grace elapsed; closing the remaining connections');
+      await cut;
+      expect(streaming.complete).toBe(false);
+      expect(await stuck.exited).toBe(0);
+    } finally {
+      await stuck.kill();
+    }
+  });
+});
