@@ -4,8 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.js';
 import { registerAdminCommand } from './admin-command.js';
 import { registerAppCommands } from './app-commands.js';
+import { registerAssertionCommand } from './assertion-command.js';
+import { registerClientCommands } from './client-commands.js';
 import { CliError, EXIT } from './cli-error.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerKeyCommands } from './key-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommands } from './token-commands.js';
 
@@ -19,6 +22,9 @@ registerConfigCommand(program);
 registerAdminCommand(program);
 registerAppCommands(program);
 registerTokenCommands(program);
+registerClientCommands(program);
+registerKeyCommands(program);
+registerAssertionCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
