@@ -60,6 +60,8 @@ export function createAssertionVerifier({ clients, jwks, config, clock }: Assert
     }
     if (typeof header.alg !== 'string' || !ALGS.has(header.alg)) throw badAssertion(`alg must be one of ${ASSERTION_ALGS.join(', ')}`);
     if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > MAX_KID_LENGTH) throw badAssertion('kid header required');
+    // A `cty` announces a nested JWT (RFC 7519 5.2); an assertion is only ever the claims themselves.
+    if (header.cty !== undefined) throw badAssertion('nested JWTs are not accepted');
     const clientId = unverified.sub;
     if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) throw badAssertion('sub must be the client id');
     if (unverified.iss !== clientId) throw badAssertion('iss must equal sub (the client id)');
