@@ -57,7 +57,7 @@ describe('edge faults: upstream slow, down, client gone, floods', () => {
   it('answers 504 when the upstream does not answer within the route timeout', async () => {
     const res = await fetch(`${gw.url}/slow/never`, { headers: auth() });
     expect(res.status).toBe(504);
-    expect((await res.json()).error).toBe('gateway_timeout');
+    expect(await res.json()).toMatchObject({ error: 'gateway_timeout' });
   });
 
   it('abandons the upstream request when the client disconnects mid-response, and keeps serving', async () => {
