@@ -79,7 +79,7 @@ describe('end-to-end client flows', () => {
     const { key } = JSON.parse(created.stdout);
     const res = await fetch(`${gw.url}/api/v1/app/oauth`, { method: 'POST', headers: { 'x-api-secret-key': key, origin: 'https://studio.example.com' } });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 14400 });
     expect((await fetch(`${gw.url}/hs/api/v1/did`, { headers: { authorization: `Bearer ${body.access_token}` } })).status).toBe(200);
   });

@@ -31,7 +31,7 @@ describe('API key exchange (Hypersign shape)', () => {
       const res = await exchange({ 'x-api-secret-key': key.key }, path);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      const body = await res.json();
+      const body = (await res.json()) as any;
       expect(Object.keys(body).sort()).toEqual(['access_token', 'expiresIn', 'tokenType']);
       expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 14400 });
       const call = await fetch(`${gw.url}/ssi/dids`, { headers: { authorization: `Bearer ${body.access_token}` } });
@@ -44,14 +44,14 @@ describe('API key exchange (Hypersign shape)', () => {
     expect((await exchange({ 'x-api-secret-key': key.key, origin: 'https://wallet.example.com' })).status).toBe(200);
     const bad = await exchange({ 'x-api-secret-key': key.key, origin: 'https://evil.example' });
     expect(bad.status).toBe(403);
-    expect((await bad.json()).error).toBe('access_denied');
+    expect(((await bad.json()) as any).error).toBe('access_denied');
   });
 
   it('answers 401 for a bad key and 400 for a malformed request', async () => {
     for (const value of ['tg_k_wrong', key.key.slice(0, -1) + (key.key.endsWith('A') ? 'B' : 'A'), 'tg_k_' + 'A'.repeat(49)]) {
       const res = await exchange({ 'x-api-secret-key': value });
       expect(res.status).toBe(401);
-      expect((await res.json()).error).toBe('invalid_client');
+      expect(((await res.json()) as any).error).toBe('invalid_client');
     }
     const missing = await exchange({});
     expect(missing.status).toBe(400);
@@ -65,7 +65,7 @@ describe('API key exchange (Hypersign shape)', () => {
     const k = (await gw.admin('POST', '/apps/hs-app/api-keys', { name: 'temp' })).body;
     expect(k.key).toMatch(/^tg_k_/);
     expect(k.scopes).toEqual(['did.read', 'did.write']);
-    const token = (await (await exchange({ 'x-api-secret-key': k.key })).json()).access_token;
+    const token = ((await (await exchange({ 'x-api-secret-key': k.key })).json()) as any).access_token;
     expect((await fetch(`${gw.url}/ssi/x`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     const list = (await gw.admin('GET', '/apps/hs-app/api-keys')).body.items;
     expect(list.map((x: any) => x.id)).toContain(k.id);

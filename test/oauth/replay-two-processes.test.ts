@@ -17,7 +17,7 @@ let urls: string[] = [];
 
 async function admin(method: string, path: string, body?: unknown) {
   const res = await fetch(`${urls[0]}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 beforeAll(async () => {

@@ -100,12 +100,12 @@ describe('POST /oauth/token with a client secret', () => {
 
     const json = await fetch(`${gw.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }) });
     expect(json.status).toBe(400);
-    expect((await json.json()).error).toBe('invalid_request');
+    expect(((await json.json()) as any).error).toBe('invalid_request');
     expectNoStore(json.headers);
 
     const get = await fetch(`${gw.url}/oauth/token?grant_type=client_credentials&client_id=${client.client_id}&client_secret=${client.client_secret}`);
     expect(get.status).toBe(400);
-    expect((await get.json()).error).toBe('invalid_request');
+    expect(((await get.json()) as any).error).toBe('invalid_request');
     expectNoStore(get.headers);
 
     const none = await token({ grant_type: 'client_credentials', client_id: client.client_id });
@@ -143,7 +143,7 @@ describe('POST /oauth/token with a client secret', () => {
   it('serves RFC 8414 metadata', async () => {
     const res = await fetch(`${gw.url}/.well-known/oauth-authorization-server`);
     expect(res.status).toBe(200);
-    const meta = await res.json();
+    const meta = (await res.json()) as any;
     expect(meta).toMatchObject({ issuer: 'https://auth.example.test', token_endpoint: 'https://auth.example.test/oauth/token', grant_types_supported: ['client_credentials'] });
     expect(meta.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     expect(meta.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
