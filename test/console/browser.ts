@@ -51,7 +51,21 @@ export async function signIn(page: Page, token: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+// Page-side code is passed as strings: the test program is type-checked without the DOM library.
+
 /** What the page keeps in localStorage and sessionStorage, as text. */
-export async function storage(page: Page): Promise<{ local: string; session: string }> {
-  return page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) }));
+export function storage(page: Page): Promise<{ local: string; session: string }> {
+  return page.evaluate('({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) })');
+}
+
+/** The text on the clipboard, as the page reads it. */
+export function clipboardText(page: Page): Promise<string> {
+  return page.evaluate('navigator.clipboard.readText()');
+}
+
+/** The id, aria-label and text of the focused element, and whether it is inside an open dialog. */
+export function focused(page: Page): Promise<{ id: string; label: string | null; text: string; inDialog: boolean }> {
+  return page.evaluate(
+    "(() => { const e = document.activeElement; return { id: e?.id ?? '', label: e?.getAttribute('aria-label') ?? null, text: e?.textContent?.trim() ?? '', inDialog: Boolean(e?.closest('dialog[open]')) }; })()",
+  );
 }

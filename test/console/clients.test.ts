@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
-import { assertPrerequisites, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+import { assertPrerequisites, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
 
 const ISSUER = 'https://tollgate.test';
 let upstream: TestUpstream;
@@ -75,7 +75,7 @@ describe('console: OAuth clients and API keys in a real browser', () => {
     await screenshot('13-client-secret-shown-once');
     await dialog.getByRole('button', { name: 'Copy Secret & Close' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    expect(await clipboardText(page)).toBe(secret);
 
     const row = page.getByRole('row', { name: /reporting-bot/ });
     await expect.poll(() => row.isVisible()).toBe(true);
@@ -84,7 +84,7 @@ describe('console: OAuth clients and API keys in a real browser', () => {
 
     const issued = await tokenRequest({ client_id: clientId, client_secret: secret });
     expect(issued.status).toBe(200);
-    const { access_token: accessToken, expires_in: expiresIn } = await issued.json();
+    const { access_token: accessToken, expires_in: expiresIn } = (await issued.json()) as { access_token: string; expires_in: number };
     secrets.push(accessToken);
     expect(expiresIn).toBe(600);
     expect((await proxy(accessToken)).status).toBe(200);
@@ -117,7 +117,7 @@ describe('console: OAuth clients and API keys in a real browser', () => {
     expect(newSecret).not.toBe(oldSecret);
     await reveal.getByRole('button', { name: 'Copy Secret & Close' }).click();
     await expect.poll(() => reveal.isVisible()).toBe(false);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rotate secret of client rotating-bot');
+    expect((await focused(page)).label).toBe('Rotate secret of client rotating-bot');
     expect((await tokenRequest({ client_id: clientId, client_secret: oldSecret })).status).toBe(401);
     expect((await tokenRequest({ client_id: clientId, client_secret: newSecret })).status).toBe(200);
   });
@@ -134,7 +134,7 @@ describe('console: OAuth clients and API keys in a real browser', () => {
     expect(await dialog.getByLabel('Sign a client assertion with').inputValue()).toBe(`tollgate assertion --sub ${clientId} --key-base64 ${key} --kid ${kid}`);
     await screenshot('15-client-key-shown-once');
     await dialog.getByRole('button', { name: 'Copy Key & Close' }).click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    expect(await clipboardText(page)).toBe(key);
 
     const pem = `-----BEGIN PRIVATE KEY-----\n${key.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----`;
     const assertion = await new SignJWT({})
@@ -148,7 +148,7 @@ describe('console: OAuth clients and API keys in a real browser', () => {
       .sign(await importPKCS8(pem, 'ES256'));
     const issued = await tokenRequest({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
     expect(issued.status).toBe(200);
-    const accessToken = (await issued.json()).access_token;
+    const accessToken = ((await issued.json()) as { access_token: string }).access_token;
     secrets.push(accessToken);
     expect((await proxy(accessToken)).status).toBe(200);
   });
@@ -172,7 +172,7 @@ describe('console: OAuth clients and API keys in a real browser', () => {
 
     const exchanged = await fetch(`${gw.url}/oauth/key`, { method: 'POST', headers: { 'x-api-secret-key': key } });
     expect(exchanged.status).toBe(200);
-    const accessToken = (await exchanged.json()).access_token;
+    const accessToken = ((await exchanged.json()) as { access_token: string }).access_token;
     secrets.push(accessToken);
     expect((await proxy(accessToken)).status).toBe(200);
 

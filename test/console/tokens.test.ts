@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
-import { assertPrerequisites, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+import { assertPrerequisites, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
 
 let upstream: TestUpstream;
 let gw: TestGateway;
@@ -63,7 +63,7 @@ describe('console: access tokens in a real browser', () => {
     await screenshot('04-token-shown-once');
     await dialog.getByRole('button', { name: 'Copy Token & Close' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    expect(await clipboardText(page)).toBe(token);
     expect(await page.content()).not.toContain(token);
 
     const row = page.getByRole('row', { name: /ci-deploy/ });
@@ -110,15 +110,15 @@ describe('console: access tokens in a real browser', () => {
     await opener.focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Create Token' });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('ct-name');
+    await expect.poll(async () => (await focused(page)).id).toBe('ct-name');
     await page.keyboard.type('kbd');
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(true);
+      expect((await focused(page)).inDialog).toBe(true);
     }
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Create Token');
+    expect((await focused(page)).text).toBe('Create Token');
   });
 
   it('refuses a wrong admin token at sign-in and keeps nothing', async () => {
@@ -165,7 +165,7 @@ describe('console: access tokens in a real browser', () => {
     await screenshot('09-duplicate-name');
     const name = dialog.getByLabel('Token name');
     expect(await name.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('ct-name');
+    expect((await focused(page)).id).toBe('ct-name');
     await name.fill('nightly-2');
     await dialog.getByRole('button', { name: 'Next' }).click();
     expect(await dialog.getByLabel('app.config').isChecked()).toBe(true);
