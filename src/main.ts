@@ -18,6 +18,7 @@ import { createUpgradeHandler } from './edge/upgrade.js';
 import { createTrust } from './edge/upstream-headers.js';
 import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
+import { memoChildren } from './ops/metric-children.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { serverOptions } from './ops/server-limits.js';
 import { closingWhenDraining, createShutdown } from './ops/shutdown.js';
@@ -125,7 +126,8 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   limiterClient?.on('error', () => {});
 
   let routes = compileRoutes(config.routes);
-  const forwarder = createForwarder({ upstream: (route, seconds) => metrics.upstreamDuration.labels(route.name).observe(seconds) });
+  const upstreamOf = memoChildren((route: string) => metrics.upstreamDuration.labels(route));
+  const forwarder = createForwarder({ upstream: (route, seconds) => upstreamOf(route.name).observe(seconds) });
   const edge = createEdgeHandler({
     routes: () => routes,
     lifecycle,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../ops/logger.js';
+import { memoChildren } from '../ops/metric-children.js';
 import { methodLabel, type DecisionReason, type Metrics } from '../ops/metrics.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import type { Principal } from '../types.js';
@@ -42,11 +43,14 @@ interface Outcome {
 
 export function createEdgeHandler(deps: EdgeDeps) {
   const { lifecycle, metrics, logger } = deps;
+  const requestsOf = memoChildren((route: string, method: string, status: number) => metrics.requests.labels(route, method, String(status)));
+  const durationOf = memoChildren((route: string) => metrics.requestDuration.labels(route));
+  const decisionsOf = memoChildren((route: string, result: string, reason: string) => metrics.authDecisions.labels(route, result, reason));
 
   function record(req: IncomingMessage, res: ServerResponse, outcome: Outcome, requestId: string, started: number): void {
     const seconds = (performance.now() - started) / 1000;
-    metrics.requests.labels(outcome.route, methodLabel(req.method), String(res.statusCode)).inc();
-    metrics.requestDuration.labels(outcome.route).observe(seconds);
+    requestsOf(outcome.route, methodLabel(req.method), res.statusCode).inc();
+    durationOf(outcome.route).observe(seconds);
     if (deps.accessLog) {
       logger.info({ reqId: requestId, route: outcome.route, method: req.method, status: res.statusCode, reason: outcome.reason, tokenId: outcome.tokenId, ms: Math.round(seconds * 1e4) / 10, authMs: outcome.authMs, aborted: !res.writableFinished || undefined }, 'request');
     }
@@ -54,7 +58,7 @@ export function createEdgeHandler(deps: EdgeDeps) {
 
   function decide(route: CompiledRoute, outcome: Outcome, reason: DecisionReason, authStarted: number): void {
     outcome.reason = reason;
-    metrics.authDecisions.labels(route.name, reason === 'ok' ? 'allow' : 'deny', reason).inc();
+    decisionsOf(route.name, reason === 'ok' ? 'allow' : 'deny', reason).inc();
     const seconds = (performance.now() - authStarted) / 1000;
     outcome.authMs = Math.round(seconds * 1e5) / 100;
     metrics.authDuration.observe(seconds);

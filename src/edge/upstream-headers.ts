@@ -23,7 +23,8 @@ function canonical(name: string): string {
 function connectionListed(raw: readonly string[]): Set<string> | null {
   let listed: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() !== 'connection') continue;
+    // Length first: most names are not 10 characters long, so most need no lower-casing.
+    if (raw[i]!.length !== 10 || raw[i]!.toLowerCase() !== 'connection') continue;
     listed ??= new Set();
     for (const token of raw[i + 1]!.split(',')) listed.add(canonical(token.trim()));
   }

@@ -3,7 +3,7 @@
  * The prefix makes leaked secrets findable by scanners; the checksum rejects typos and garbage
  * before any store lookup.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { TokenKind } from '../types.js';
 
@@ -47,7 +47,8 @@ export function parseSecret(value: string): SecretKind | null {
 
 /** What the store keeps instead of the secret: base64url SHA-256 of the whole string. */
 export function hashSecret(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // One-shot hashing: no Hash object per request on the hot path.
+  return hash('sha256', value, 'base64url');
 }
 
 /** The public handle of a token, derived from its hash so one store read finds the record. */

@@ -48,6 +48,7 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
   /** Last touch per token on this replica: at most one store write per token per touchInterval. */
   const lastTouch = new Map<string, number>();
   const touchInterval = config.tokens.touchInterval;
+  const reads = new Map<string, { epoch: number; read: Promise<TokenRecord | null> }>();
 
   function defaults(kind: TokenKind): { ttl: number; sliding: boolean } {
     if (kind === 'api') return { ttl: config.tokens.ttl, sliding: true };
@@ -69,11 +70,20 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
     const cached = cache.get(id);
     // A cached record that looks expired may have been slid by another replica: ask the store.
     if (cached === null || (cached && (cached.revokedAt !== undefined || cached.expiresAt === null || cached.expiresAt > clock()))) return cached;
-    const started = clock();
     const epoch = cache.epoch();
-    const record = await store.getToken(id);
-    cache.set(id, record, started, epoch);
-    return record;
+    // Concurrent misses for one token share a read, unless an invalidation came after it began.
+    const pending = reads.get(id);
+    if (pending && pending.epoch === epoch) return pending.read;
+    const started = clock();
+    const read = store.getToken(id);
+    reads.set(id, { epoch, read });
+    try {
+      const record = await read;
+      cache.set(id, record, started, epoch);
+      return record;
+    } finally {
+      if (reads.get(id)?.read === read) reads.delete(id);
+    }
   }
 
   async function lookup(raw: string, useCache: boolean): Promise<Verification> {

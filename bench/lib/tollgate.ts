@@ -1,0 +1,43 @@
+/** tollgate as the operator runs it: `node dist/cli/index.js serve --config <file>`, in its own process. */
+import { writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { BENCH_APP, BENCH_SCOPE } from './provision.js';
+import { startProcess, type Server } from './processes.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
+
+export interface TollgateOptions {
+  redisUrl: string;
+  prefix: string;
+  upstream: string;
+  /** Extra `node` flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  accessLog?: boolean;
+  /** Merged into the config file (token endpoint settings and the like). */
+  extra?: Record<string, unknown>;
+}
+
+export function tollgateConfig(options: TollgateOptions): Record<string, unknown> {
+  return {
+    listen: { host: '127.0.0.1', port: 0, metricsPort: 0 },
+    store: { url: options.redisUrl, keyPrefix: options.prefix },
+    log: { level: 'info', access: options.accessLog ?? false },
+    issuer: 'http://127.0.0.1',
+    routes: [{ name: 'bench', match: { path: '/bench/*' }, upstream: options.upstream, app: BENCH_APP, scopes: [BENCH_SCOPE] }],
+    ...options.extra,
+  };
+}
+
+export function startTollgate(options: TollgateOptions): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-config-'));
+  const file = join(dir, 'tollgate.yaml');
+  writeFileSync(file, stringify(tollgateConfig(options)));
+  return startProcess('tollgate', process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve', '--config', file], {}, (line) => {
+    if (!line.includes('tollgate listening')) return null;
+    return (JSON.parse(line) as { urls: { main: string } }).urls.main;
+  });
+}
