@@ -1,4 +1,4 @@
-import { randomUUID, sign as cryptoSign } from 'node:crypto';
+import { createPrivateKey, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -43,7 +43,7 @@ describe('JWT client assertions: hardening beyond the token service tests', () =
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
     const input = `${b64({ alg: 'ES256', kid: client.kid, crit: ['urn:example:unknown'], 'urn:example:unknown': true })}.${b64({ iss: client.client_id, sub: client.client_id, aud: ISSUER, iat: now, exp: now + 60, jti: randomUUID() })}`;
-    const signature = cryptoSign('sha256', Buffer.from(input), { key: clientPrivateKey(client.client_key), dsaEncoding: 'ieee-p1363' });
+    const signature = cryptoSign('sha256', Buffer.from(input), { key: createPrivateKey({ key: Buffer.from(client.client_key, 'base64'), format: 'der', type: 'pkcs8' }), dsaEncoding: 'ieee-p1363' });
     await expectRefused(`${input}.${signature.toString('base64url')}`);
   });
 
