@@ -31,8 +31,11 @@ export function registerServeCommand(program: Command): void {
       const logger = createLogger({ level: config.log.level, pretty: config.log.pretty || process.env.LOG_PRETTY === '1' });
       const gateway = await startGateway(config, { logger });
       if (process.env.TOLLGATE_BOOTSTRAP_TOKEN) {
-        const result = await bootstrapAdminToken(gateway.store, gateway.lifecycle, systemClock, { name: 'bootstrap-env', secret: process.env.TOLLGATE_BOOTSTRAP_TOKEN });
-        logger.info({ tokenId: result.record.id, created: result.created }, 'admin token from TOLLGATE_BOOTSTRAP_TOKEN is in place');
+        // Serving goes on either way: a refused or unstorable bootstrap token must not take the proxy down.
+        await bootstrapAdminToken(gateway.store, gateway.lifecycle, systemClock, { name: 'bootstrap-env', secret: process.env.TOLLGATE_BOOTSTRAP_TOKEN }).then(
+          (result) => logger.info({ tokenId: result.record.id, created: result.created }, 'admin token from TOLLGATE_BOOTSTRAP_TOKEN is in place'),
+          (err: Error) => logger.error({ reason: err.message }, 'TOLLGATE_BOOTSTRAP_TOKEN not adopted'),
+        );
       }
       logger.info({ urls: gateway.urls, store: gateway.store.driver, routes: config.routes.length }, 'tollgate listening');
       if (o.demo) process.stdout.write(`${(await prepareDemo(gateway)).join('\n')}\n`);

@@ -1,6 +1,6 @@
 /** The built-in `tollgate-admin` app and the first admin token. */
 import type { TokenStore } from '../store/token-store.js';
-import { ConflictError } from '../errors.js';
+import { ConflictError, GatewayError } from '../errors.js';
 import { ADMIN_APP_ID, ADMIN_SCOPES, type Clock, type TokenRecord } from '../types.js';
 import type { TokenLifecycle } from './lifecycle.js';
 import { hashSecret, tokenIdFromHash } from './format.js';
@@ -28,7 +28,11 @@ export async function bootstrapAdminToken(
   await ensureAdminApp(store, clock);
   if (options.secret) {
     const existing = await store.getToken(tokenIdFromHash(hashSecret(options.secret)));
-    if (existing && existing.revokedAt === undefined) return { token: options.secret, record: existing, created: false };
+    if (existing && existing.revokedAt === undefined && (existing.expiresAt === null || existing.expiresAt > clock())) {
+      return { token: options.secret, record: existing, created: false };
+    }
+    // A revoked or expired bootstrap token stays dead: adopting it again would undo the revocation.
+    if (existing) throw new GatewayError({ status: 409, error: 'conflict', description: 'this bootstrap token was revoked or has expired; supply a new one' });
   }
   const name = options.name ?? `bootstrap-${new Date(clock()).toISOString().replace(/[:.]/g, '-')}`;
   const issued = await lifecycle.issue({

@@ -129,3 +129,19 @@ describe('token lifecycle', () => {
     await expect(lifecycle.issue({ app: 'a', kind: 'api', name: 'm', scopes: [], createdBy: 'x', secret: generateSecret('install') })).rejects.toMatchObject({ status: 400 });
   });
 });
+
+describe('bootstrap token adoption', () => {
+  beforeEach(() => setup());
+
+  it('adopts an operator-provided admin token once, and never brings back a revoked one', async () => {
+    const { bootstrapAdminToken } = await import('../../src/tokens/admin-bootstrap.js');
+    const { generateSecret } = await import('../../src/tokens/format.js');
+    const secret = generateSecret('api');
+    const first = await bootstrapAdminToken(store, lifecycle, clock, { secret });
+    expect(first.created).toBe(true);
+    expect((await bootstrapAdminToken(store, lifecycle, clock, { secret })).created).toBe(false);
+    await lifecycle.revoke(first.record.id);
+    await expect(bootstrapAdminToken(store, lifecycle, clock, { secret })).rejects.toMatchObject({ status: 409 });
+    expect(await lifecycle.verify(secret)).toEqual({ ok: false, reason: 'revoked' });
+  });
+});
