@@ -23,16 +23,18 @@ async function admin(method: string, path: string, body?: unknown) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tg-replay-'));
   const config = join(dir, 'tollgate.yaml');
+  // A generous store timeout: on a loaded machine a slow Redis reply would be a (correct) 503, and
+  // this test is about which request wins the jti, not about timeouts.
   writeFileSync(config, [
     'listen: { host: 127.0.0.1, port: 0, metricsPort: 0 }',
-    `store: { driver: redis, url: "${REDIS_URL}", keyPrefix: "${prefix}" }`,
+    `store: { driver: redis, url: "${REDIS_URL}", keyPrefix: "${prefix}", timeout: 2s }`,
     `issuer: ${ISSUER}`,
     'tokenEndpoint: { rateLimit: { perIp: false, perClient: false } }',
     'log: { level: info }',
   ].join('\n'));
   procs = [startServe(['--config', config], { TOLLGATE_BOOTSTRAP_TOKEN: adminToken }), startServe(['--config', config], { TOLLGATE_BOOTSTRAP_TOKEN: adminToken })];
-  urls = await Promise.all(procs.map(async (p) => (await p.waitFor(/"main":"(http:\/\/[^"]+)"/))[1]!));
-}, 30_000);
+  urls = await Promise.all(procs.map(async (p) => (await p.waitFor(/"main":"(http:\/\/[^"]+)"/, 45_000))[1]!));
+}, 60_000);
 
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop()));
