@@ -5,6 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { DEFAULT_CONSOLE_DIR } from '../../src/admin/console-static.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Per-test timeout for browser tests: a real browser on a 2-core machine shared with the whole suite. */
+export const BROWSER_TEST_TIMEOUT = 60_000;
 export const SHOTS = join(process.cwd(), 'test-results', 'console');
 
 /** Fails early with what to do when the console or the browser is missing. */
@@ -34,8 +36,8 @@ export interface ConsoleTab {
 export async function openConsole(browser: Browser, origin: string): Promise<ConsoleTab> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-  // A missing element fails the test in seconds with its selector, not at the test timeout.
-  context.setDefaultTimeout(5_000);
+  // A missing element fails with its selector well before the test timeout, even on a loaded CI machine.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const seen = { console: [] as string[], urls: [] as string[] };
   page.on('console', (msg) => seen.console.push(msg.text()));

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
-import { assertPrerequisites, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+import { assertPrerequisites, BROWSER_TEST_TIMEOUT, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
 
 const ISSUER = 'https://tollgate.test';
 let upstream: TestUpstream;
@@ -60,7 +60,7 @@ async function createClient(page: Page, name: string, role: string, auth: 'Clien
   return dialog;
 }
 
-describe('console: OAuth clients and API keys in a real browser', () => {
+describe('console: OAuth clients and API keys in a real browser', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('creates a client_secret client, shows the secret once, the secret gets a token that the proxy accepts until the client is deleted', async () => {
     const { page, screenshot } = tab;
     await openTab(page, 'OAuth Clients');
