@@ -11,7 +11,7 @@ export const clientCreateBody = z
     auth: z.enum(['client_secret', 'private_key_jwt']),
     scopes: z.array(scopeName).max(256).default([]),
     tokenTtl: duration.optional(),
-    maxActiveTokens: z.number().int().min(1).max(100_000).default(10),
+    maxActiveTokens: z.number().int().min(1).max(1_000_000).default(10),
     assertionMaxLifetime: duration.default(600_000),
     onTokenCap: z.enum(['reject', 'revoke_oldest']).default('reject'),
     owner: z.string().trim().min(1).max(256).optional(),

@@ -1,6 +1,7 @@
 /**
  * Reads an `application/x-www-form-urlencoded` body (RFC 6749 3.2): POST only, capped in size
  * (413), each parameter at most once, empty values treated as absent; JSON and other types refused.
+ * Key exchange reads no form: its body, if any, is only capped and dropped.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayError } from '../errors.js';
@@ -23,30 +24,41 @@ export function formOf(req: Request): Form {
   return req.form;
 }
 
-/** With `optionalBody`, a request without a body (key exchange) gets an empty form. */
-export function readForm(maxBytes: number, optionalBody = false) {
+export function readForm(maxBytes: number) {
   return async function readForm(req: Request, _res: Response, next: NextFunction): Promise<void> {
-    if (req.method !== 'POST') throw invalidRequest('this endpoint accepts POST only', { allow: 'POST' });
+    requirePost(req);
     const type = req.headers['content-type'];
-    const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
-    if (type === undefined && optionalBody && !hasBody) {
-      req.form = {};
-      return next();
-    }
     if (type === undefined || type.split(';', 1)[0]!.trim().toLowerCase() !== FORM_TYPE) {
       throw invalidRequest(`the body must be ${FORM_TYPE}`);
     }
-    if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) throw tooLarge();
-      chunks.push(chunk);
-    }
-    req.form = parseForm(Buffer.concat(chunks).toString('utf8'));
+    req.form = parseForm((await readBody(req, maxBytes)).toString('utf8'));
     next();
   };
+}
+
+/** For endpoints whose input is all in headers (key exchange): any body is read, capped and ignored. */
+export function ignoreBody(maxBytes: number) {
+  return async function ignoreBody(req: Request, _res: Response, next: NextFunction): Promise<void> {
+    requirePost(req);
+    await readBody(req, maxBytes);
+    next();
+  };
+}
+
+function requirePost(req: Request): void {
+  if (req.method !== 'POST') throw invalidRequest('this endpoint accepts POST only', { allow: 'POST' });
+}
+
+async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 function parseForm(text: string): Form {

@@ -7,7 +7,7 @@ import { GatewayError } from '../errors.js';
 import type { ApiKeyRecord, ClientStore } from '../store/client-store.js';
 import type { TokenStore } from '../store/token-store.js';
 import { hashSecret, parseSecret, sameDigest } from '../tokens/format.js';
-import { readForm } from './form-body.js';
+import { ignoreBody } from './form-body.js';
 import type { AccessTokenIssuer } from './issue-access-token.js';
 import { invalidClient, invalidRequest, noStore } from './oauth-errors.js';
 import type { TokenRateLimits } from './token-rate-limits.js';
@@ -79,5 +79,5 @@ export function keyExchange(deps: KeyExchangeDeps): RequestHandler[] {
     res.status(200).json({ access_token: token, tokenType: 'Bearer', expiresIn: Math.floor(key.tokenTtl / 1000) });
   }
 
-  return [noStore, readForm(MAX_FORM_BYTES, true), deps.limits.byAddress, authenticateKey, exchange];
+  return [noStore, ignoreBody(MAX_FORM_BYTES), deps.limits.byAddress, authenticateKey, exchange];
 }

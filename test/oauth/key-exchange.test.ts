@@ -40,6 +40,13 @@ describe('API key exchange (Hypersign shape)', () => {
     }
   });
 
+  it('ignores whatever body the client library sends (JSON, empty), but caps its size', async () => {
+    const json = await fetch(`${gw.url}/api/v1/app/oauth`, { method: 'POST', headers: { 'x-api-secret-key': key.key, 'content-type': 'application/json' }, body: '{}' });
+    expect(json.status).toBe(200);
+    const big = await fetch(`${gw.url}/api/v1/app/oauth`, { method: 'POST', headers: { 'x-api-secret-key': key.key, 'content-type': 'application/json' }, body: 'x'.repeat(20_000) });
+    expect(big.status).toBe(413);
+  });
+
   it('checks Origin against the app when one is sent', async () => {
     expect((await exchange({ 'x-api-secret-key': key.key, origin: 'https://wallet.example.com' })).status).toBe(200);
     const bad = await exchange({ 'x-api-secret-key': key.key, origin: 'https://evil.example' });
