@@ -25,7 +25,7 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const JWT_BEARER = encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
 
 async function createClient(server: Server, adminToken: string, auth: 'client_secret' | 'private_key_jwt'): Promise<Record<string, string>> {
-  const body = { name: `bench-${auth}`, type: 'service', role: 'bench', auth, scopes: [BENCH_SCOPE], maxActiveTokens: 1_000_000 };
+  const body = { name: `bench-${auth}`, type: 'service', role: 'bench', auth, scopes: [BENCH_SCOPE], maxActiveTokens: 100_000 };
   const res = await fetch(`${server.url}/admin/v1/apps/${BENCH_APP}/clients`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
