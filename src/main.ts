@@ -153,7 +153,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const health = createHealthHandler(store, readiness, monitor.report);
   const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], handler: (req, res) => void health(req, res) };
   const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };
-  const consoleMount: Mount = { prefixes: ['/console'], handler: createConsoleHandler() };
+  const consoleMount: Mount = { prefixes: ['/console'], handler: createConsoleHandler({ settings: { issuer: config.issuer } }) };
   const notFound: RequestListener = (_req, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","error_description":"no such endpoint"}');
   };

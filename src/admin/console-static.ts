@@ -35,6 +35,10 @@ interface Asset {
   cache: string;
 }
 
+function toAsset(body: Buffer, type: string, cache: string): Asset {
+  return { body, type, cache, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+}
+
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -53,7 +57,7 @@ function loadAssets(dir: string): Map<string, Asset> {
     const key = `/console/${relative(dir, file).split(sep).join('/')}`;
     // Vite puts content-hashed names under assets/: those never change, index.html always may.
     const cache = key.startsWith('/console/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    assets.set(key, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, cache });
+    assets.set(key, toAsset(body, type, cache));
   }
   const index = assets.get('/console/index.html')!;
   assets.set('/console', index);
@@ -66,10 +70,19 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
+/** What the page may know about this gateway (nothing secret): served as /console/settings.json. */
+export interface ConsoleSettings {
+  /** The issuer identifier, the `aud` of client assertions; pre-filled in the assertion command. */
+  issuer: string;
+}
+
 /** The `/console` request handler; `dir` defaults to the build output. */
-export function createConsoleHandler(options: { dir?: string } = {}): RequestListener {
+export function createConsoleHandler(options: { dir?: string; settings?: ConsoleSettings } = {}): RequestListener {
   const assets = loadAssets(options.dir ?? DEFAULT_CONSOLE_DIR);
   const notBuilt = assets.size === 0;
+  if (!notBuilt && options.settings) {
+    assets.set('/console/settings.json', toAsset(Buffer.from(JSON.stringify(options.settings)), TYPES['.json']!, 'no-cache'));
+  }
   return (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, 'method not allowed\n');

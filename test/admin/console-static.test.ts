@@ -26,7 +26,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'assets', 'index-Ab12.js'), 'console.info(1)');
   writeFileSync(join(dir, 'assets', 'index-Cd34.css'), 'body{}');
   writeFileSync(join(dir, 'secret.key'), 'not a served type');
-  ({ server, base } = await serve(createConsoleHandler({ dir })));
+  ({ server, base } = await serve(createConsoleHandler({ dir, settings: { issuer: 'https://gw.example.com' } })));
 });
 
 afterAll(async () => {
@@ -55,6 +55,14 @@ describe('console static files', () => {
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const css = await fetch(`${base}/console/assets/index-Cd34.css`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
+
+  it('serves the page its settings (the issuer for the assertion command) as JSON', async () => {
+    const res = await fetch(`${base}/console/settings.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.json()).toEqual({ issuer: 'https://gw.example.com' });
   });
 
   it('answers 304 to a matching If-None-Match', async () => {

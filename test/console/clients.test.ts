@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { importPKCS8, SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { assertPrerequisites, BROWSER_TEST_TIMEOUT, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
@@ -122,7 +121,7 @@ describe('console: OAuth clients and API keys in a real browser', { timeout: BRO
     expect((await tokenRequest({ client_id: clientId, client_secret: newSecret })).status).toBe(200);
   });
 
-  it('creates a key client: the generated key is shown once with the assertion command, and it signs an accepted assertion', async () => {
+  it('creates a key client: the generated key is shown once with the assertion command, which signs an assertion the token endpoint accepts', async () => {
     const { page, screenshot } = tab;
     const dialog = await createClient(page, 'jwt-bot', 'signer', 'Signed JWT');
     const keyField = dialog.getByLabel('Client key');
@@ -131,21 +130,19 @@ describe('console: OAuth clients and API keys in a real browser', { timeout: BRO
     secrets.push(key);
     const clientId = (await dialog.locator('[data-detail="Client ID"]').innerText()).trim();
     const kid = (await dialog.locator('[data-detail="Key ID (kid)"]').innerText()).trim();
-    expect(await dialog.getByLabel('Sign a client assertion with').inputValue()).toBe(`tollgate assertion --sub ${clientId} --key-base64 ${key} --kid ${kid}`);
+    const command = await dialog.getByLabel('Sign a client assertion with').inputValue();
+    expect(command).toBe(`tollgate assertion --sub ${clientId} --key-base64 ${key} --kid ${kid} --aud ${ISSUER}`);
     await screenshot('15-client-key-shown-once');
     await dialog.getByRole('button', { name: 'Copy Key & Close' }).click();
     expect(await clipboardText(page)).toBe(key);
 
-    const pem = `-----BEGIN PRIVATE KEY-----\n${key.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----`;
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg: 'ES256', kid })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(ISSUER)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime('2m')
-      .sign(await importPKCS8(pem, 'ES256'));
+    // The command exactly as shown, run with the built CLI.
+    const [program, ...args] = command.split(' ');
+    expect(program).toBe('tollgate');
+    const signed = await runCli(args);
+    expect(signed.code).toBe(0);
+    const assertion = signed.stdout.trim();
+    expect(assertion.split('.')).toHaveLength(3);
     const issued = await tokenRequest({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
     expect(issued.status).toBe(200);
     const accessToken = ((await issued.json()) as { access_token: string }).access_token;

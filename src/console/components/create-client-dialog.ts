@@ -1,13 +1,14 @@
 /** `<tg-create-client>`: name and type, then auth method, scopes and TTL, then the secret or client key shown once. */
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { consoleSettings } from '../console-settings.js';
 import type { Revealed } from '../models.js';
 import { scopePicker } from './scope-picker.js';
 import { WizardDialog } from './wizard-dialog.js';
 
-/** The CLI line that signs a client assertion with a generated key. */
-export function assertionCommand(clientId: string, key: string, kid: string): string {
-  return `tollgate assertion --sub ${clientId} --key-base64 ${key} --kid ${kid}`;
+/** The CLI line that signs a client assertion with a generated key (`--aud` when the issuer is known). */
+export function assertionCommand(clientId: string, key: string, kid: string, issuer?: string): string {
+  return `tollgate assertion --sub ${clientId} --key-base64 ${key} --kid ${kid}${issuer ? ` --aud ${issuer}` : ''}`;
 }
 
 @customElement('tg-create-client')
@@ -54,7 +55,7 @@ export class CreateClientDialog extends WizardDialog {
         value: key,
         copyLabel: 'Copy Key & Close',
         details: [...details, { label: 'Key ID (kid)', value: kid }],
-        command: assertionCommand(c.client_id, key, kid),
+        command: assertionCommand(c.client_id, key, kid, (await consoleSettings()).issuer),
       } satisfies Revealed;
     });
   }
