@@ -123,7 +123,7 @@ describe('tollgate serve --demo (the README\'s first command)', () => {
       const m = await demo.waitFor(/curl -i -H "Authorization: Bearer (tg_a_\S+)" (http:\/\/\S+)/);
       const res = await fetch(m[2]!, { headers: { authorization: `Bearer ${m[1]}` } });
       expect(res.status).toBe(200);
-      expect((await res.json()).identity['x-auth-app']).toBe('demo');
+      expect(((await res.json()) as { identity: Record<string, string> }).identity['x-auth-app']).toBe('demo');
       expect((await fetch(m[2]!)).status).toBe(401);
     } finally {
       expect(await demo.stop()).toBe(0);

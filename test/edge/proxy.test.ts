@@ -55,7 +55,7 @@ describe('edge proxy: authentication outcomes (RFC 6750)', () => {
   });
 
   it('answers 401 with a bare challenge when no credentials are sent, and for non-Bearer schemes', async () => {
-    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }]) {
+    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }] as Record<string, string>[]) {
       const res = await call('/rp/api/bulk/rp1/x', { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="tollgate"');
@@ -81,7 +81,7 @@ describe('edge proxy: authentication outcomes (RFC 6750)', () => {
   ])('answers 400 invalid_request for a malformed header: %s', async (_label, value) => {
     const res = await call('/rp/api/bulk/rp1/x', { headers: { authorization: value } });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('invalid_request');
+    expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_request"');
   });
 
@@ -122,7 +122,7 @@ describe('edge proxy: authentication outcomes (RFC 6750)', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
     expect(res.headers.get('www-authenticate')).toContain('scope="app.config"');
-    expect((await res.json()).error).toBe('insufficient_scope');
+    expect(((await res.json()) as { error: string }).error).toBe('insufficient_scope');
   });
 
   it('accepts any one of anyScopes and strips the configured prefix', async () => {
@@ -198,6 +198,6 @@ describe('edge proxy: headers and bodies', () => {
     const payload = 'x'.repeat(256 * 1024);
     const res = await call('/rp/api/bulk/rp1/upload', { method: 'POST', headers: { ...bearer(token), 'content-type': 'text/plain' }, body: payload });
     expect(res.status).toBe(200);
-    expect((await res.json()).body.length).toBe(payload.length);
+    expect(((await res.json()) as { body: string }).body.length).toBe(payload.length);
   });
 });
