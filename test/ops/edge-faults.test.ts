@@ -28,6 +28,7 @@ beforeAll(async () => {
   });
   deadPort = await freePort();
   gw = await startTestGateway({
+    store: { timeout: '2s' },
     routes: [
       { name: 'slow', match: { path: '/slow/*' }, upstream: upstream.url, stripPrefix: '/slow', app: 'edge', timeout: '200ms' },
       { name: 'down', match: { path: '/down/*' }, upstream: `http://127.0.0.1:${deadPort}`, app: 'edge' },

@@ -12,7 +12,7 @@ beforeAll(async () => {
   redis = await startRedisServer();
   upstream = await startUpstream();
   gw = await startTestGateway({
-    store: { url: redis.url },
+    store: { url: redis.url, timeout: '2s' },
     routes: [{ name: 'shop', match: { path: '/shop/*' }, upstream: upstream.url, app: 'shop', scopes: ['read'], kinds: ['api'], rateLimit: { perToken: '2/m' } }],
   });
   for (const id of ['shop', 'other']) expect((await gw.admin('POST', '/apps', { id, name: id, scopes: ['read', 'write'] })).status).toBe(201);

@@ -108,11 +108,11 @@ describe('Redis faults while serving', () => {
     const recoveredAt = Date.now();
     await redis.start();
     figures.restartToFirst200 = await until(200, callValid, recoveredAt, never401or200ForOthers);
-    expect((await fetch(`${gw.adminUrl}/readyz`)).status).toBe(200);
+    await expect.poll(async () => (await fetch(`${gw.adminUrl}/readyz`)).status).toBe(200);
     for (const id of acknowledged) expect((await gw.admin('GET', `/apps/${id}`)).status).toBe(200);
     expect((await gw.admin('GET', '/apps/during-outage')).status).toBe(404);
     expect((await gw.admin('GET', '/apps')).body.items.map((a: { id: string }) => a.id)).not.toContain('during-outage');
-    expect((await callRevoked()).status).toBe(401);
+    await expect.poll(async () => (await callRevoked()).status).toBe(401);
   });
 
   it('blackholed (SIGSTOP): 503 within the store timeout, never 200 or 401, and back after SIGCONT', async () => {

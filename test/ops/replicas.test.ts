@@ -14,7 +14,7 @@ let b: SpawnedGateway;
 beforeAll(async () => {
   upstream = await startUpstream();
   const config = {
-    store: { url: REDIS_URL, keyPrefix: prefix },
+    store: { url: REDIS_URL, keyPrefix: prefix, timeout: '2s' },
     revocation: { maxStaleness: `${MAX_STALENESS_MS}ms` },
     rateLimit: { replicas: 2 },
     log: { access: false },

@@ -35,7 +35,7 @@ afterAll(async () => {
   await Promise.all(nodes.map((n) => n.dispose()));
 });
 
-const clusterStore = (keyPrefix: string) => ({ redis: { cluster: nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) }, keyPrefix });
+const clusterStore = (keyPrefix: string) => ({ redis: { cluster: nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) }, keyPrefix, timeout: '2s' });
 
 describeStoreContract('redis cluster', async () => {
   const store = createStore(parseConfig({ store: clusterStore(uniquePrefix('cluster')) }), systemClock);

@@ -49,11 +49,17 @@ describe('Sentinel failover', () => {
     expect(sentinel.cli('sentinel', 'failover', NAME).trim()).toBe('OK');
     await waitUntil('replica promoted', () => sentinel.cli('sentinel', 'get-master-addr-by-name', NAME).includes(String(replica.port)));
 
-    // The client follows the switch itself: a write lands on the promoted replica, not on the old master.
-    const after = makeRecord();
-    await expect.poll(() => store.putToken(after).then(() => true, () => false), { timeout: 10_000, interval: 100 }).toBe(true);
+    // The client follows +switch-master itself: writes reach the promoted replica well before the old
+    // master is demoted (~10 s later), when a client that only reacted to READONLY would move.
     const key = (id: string) => `${(store as unknown as { prefix: string }).prefix}t:{${id}}`;
-    expect(replica.cli('exists', key(after.id)).trim()).toBe('1');
+    let after = makeRecord();
+    await expect
+      .poll(async () => {
+        after = makeRecord();
+        const written = await store.putToken(after).then(() => true, () => false);
+        return written && replica.cli('exists', key(after.id)).trim() === '1';
+      }, { timeout: 5_000, interval: 100 })
+      .toBe(true);
     expect((await store.getToken(before.id))?.id).toBe(before.id);
     expect((await store.getToken(after.id))?.id).toBe(after.id);
   });
