@@ -1,11 +1,5 @@
 /** `tollgate admin bootstrap`: create the first admin token directly in the configured store. */
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_PATH, loadConfig, storeDriver } from '../config/load.js';
-import { createStore } from '../store/create-store.js';
-import { bootstrapAdminToken } from '../tokens/admin-bootstrap.js';
-import { createTokenLifecycle } from '../tokens/lifecycle.js';
-import { systemClock } from '../types.js';
-import { CliError, EXIT } from './cli-error.js';
 
 export function registerAdminCommand(program: Command): void {
   const admin = program.command('admin').description('administration that talks to the store directly');
@@ -16,21 +10,7 @@ export function registerAdminCommand(program: Command): void {
     .option('--name <name>', 'token name')
     .option('--json', 'machine-readable output')
     .action(async (o: { config?: string; name?: string; json?: boolean }) => {
-      const config = loadConfig(o.config ?? process.env.TOLLGATE_CONFIG ?? DEFAULT_CONFIG_PATH);
-      if (storeDriver(config) === 'memory') {
-        throw new CliError('the memory store lives inside one gateway process: configure store.url (or REDIS_URL), or use `tollgate serve --demo`, or set TOLLGATE_BOOTSTRAP_TOKEN for serve', EXIT.usage);
-      }
-      const store = createStore(config, systemClock);
-      try {
-        if (!(await store.ready(Math.max(2_000, config.store.timeout * 8)))) throw new CliError('token store unreachable', EXIT.unavailable);
-        const lifecycle = createTokenLifecycle(store, config, systemClock);
-        const { token, record } = await bootstrapAdminToken(store, lifecycle, systemClock, o.name ? { name: o.name } : {});
-        process.stdout.write(o.json ? `${JSON.stringify({ token, id: record.id, name: record.name, scopes: record.scopes })}\n` : `admin token ${record.id} "${record.name}" (shown once):\n\n  ${token}\n\nexport TOLLGATE_ADMIN_TOKEN=<the token above> to use the CLI.\n`);
-      } catch (err) {
-        if ((err as { status?: number }).status === 503) throw new CliError('token store unreachable', EXIT.unavailable);
-        throw err;
-      } finally {
-        await store.close();
-      }
+      const { runBootstrap } = await import('./bootstrap.js');
+      await runBootstrap(o);
     });
 }

@@ -4,7 +4,6 @@
  */
 import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
-import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import { parseDuration } from '../config/duration.js';
 import { CliError, EXIT } from './cli-error.js';
 
@@ -46,6 +45,7 @@ export function registerAssertionCommand(program: Command): void {
       if (!aud) throw new CliError('no audience: pass --aud <issuer> or set TOLLGATE_ISSUER', EXIT.usage);
       const lifetime = parseDuration(o.exp);
       if ('error' in lifetime || lifetime.ms < 1_000) throw new CliError(`--exp: ${'error' in lifetime ? lifetime.error : 'must be at least 1s'}`, EXIT.usage);
+      const { calculateJwkThumbprint, exportJWK, SignJWT } = await import('jose');
       const key = loadKey(base64);
       const alg = algorithmOf(key, o.alg);
       const kid = o.kid ?? (await calculateJwkThumbprint(await exportJWK(createPublicKey(key))));

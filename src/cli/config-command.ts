@@ -1,6 +1,5 @@
 /** `tollgate config check FILE`: validate without starting. */
 import type { Command } from 'commander';
-import { loadConfig, storeDriver } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { CliError, EXIT } from './cli-error.js';
 
@@ -10,7 +9,8 @@ export function registerConfigCommand(program: Command): void {
     .command('check <file>')
     .description('validate a config file and list every problem with its path')
     .option('--json', 'machine-readable output')
-    .action((file: string, o: { json?: boolean }) => {
+    .action(async (file: string, o: { json?: boolean }) => {
+      const { loadConfig, storeDriver } = await import('../config/load.js');
       try {
         const parsed = loadConfig(file);
         const summary = { valid: true, file, routes: parsed.routes.map((r) => r.name), store: storeDriver(parsed) };
