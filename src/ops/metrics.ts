@@ -1,5 +1,6 @@
-/** Prometheus metrics (section 7): bounded labels only — route names from config, fixed reasons. */
+/** Prometheus metrics (section 7): bounded labels only — route names from config, fixed reasons. Per-request ones are pre-aggregated (fast-metrics). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createFastCounter, createFastHistogram } from './fast-metrics.js';
 
 export type DecisionReason =
   | 'ok' | 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked' | 'wrong_app' | 'wrong_kind'
@@ -20,16 +21,16 @@ export function createMetrics() {
   const registers = [registry];
   return {
     registry,
-    requests: new Counter({ name: 'tollgate_requests_total', help: 'Requests answered, by route, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
-    requestDuration: new Histogram({ name: 'tollgate_request_duration_seconds', help: 'Time from request to response end.', labelNames: ['route'] as const, buckets: REQUEST_BUCKETS, registers }),
-    upstreamDuration: new Histogram({ name: 'tollgate_upstream_duration_seconds', help: 'Time from forwarding to upstream response headers.', labelNames: ['route'] as const, buckets: REQUEST_BUCKETS, registers }),
-    authDecisions: new Counter({ name: 'tollgate_auth_decisions_total', help: 'Authorization decisions, by route, result and reason.', labelNames: ['route', 'result', 'reason'] as const, registers }),
-    authDuration: new Histogram({ name: 'tollgate_auth_duration_seconds', help: 'Time spent authenticating and authorizing a request.', buckets: AUTH_BUCKETS, registers }),
+    requests: createFastCounter({ name: 'tollgate_requests_total', help: 'Requests answered, by route, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
+    requestDuration: createFastHistogram({ name: 'tollgate_request_duration_seconds', help: 'Time from request to response end.', labelNames: ['route'] as const, buckets: REQUEST_BUCKETS, registers }),
+    upstreamDuration: createFastHistogram({ name: 'tollgate_upstream_duration_seconds', help: 'Time from forwarding to upstream response headers.', labelNames: ['route'] as const, buckets: REQUEST_BUCKETS, registers }),
+    authDecisions: createFastCounter({ name: 'tollgate_auth_decisions_total', help: 'Authorization decisions, by route, result and reason.', labelNames: ['route', 'result', 'reason'] as const, registers }),
+    authDuration: createFastHistogram({ name: 'tollgate_auth_duration_seconds', help: 'Time spent authenticating and authorizing a request.', labelNames: [], buckets: AUTH_BUCKETS, registers }),
     tokensIssued: new Counter({ name: 'tollgate_tokens_issued_total', help: 'Tokens issued, by app and grant.', labelNames: ['app', 'grant'] as const, registers }),
     tokenEndpointErrors: new Counter({ name: 'tollgate_token_endpoint_errors_total', help: 'Token endpoint errors, by OAuth error.', labelNames: ['error'] as const, registers }),
     storeUp: new Gauge({ name: 'tollgate_store_up', help: '1 when the token store answers, 0 when it does not.', registers }),
     storeErrors: new Counter({ name: 'tollgate_store_errors_total', help: 'Store operations that failed, by operation.', labelNames: ['op'] as const, registers }),
-    tokenCacheRequests: new Counter({ name: 'tollgate_token_cache_requests_total', help: 'Local token cache lookups, by result.', labelNames: ['result'] as const, registers }),
+    tokenCacheRequests: createFastCounter({ name: 'tollgate_token_cache_requests_total', help: 'Local token cache lookups, by result.', labelNames: ['result'] as const, registers }),
     revocationPropagation: new Histogram({ name: 'tollgate_revocation_propagation_seconds', help: 'Time from a revocation to its local invalidation.', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers }),
   };
 }
