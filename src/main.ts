@@ -63,15 +63,15 @@ interface Mount {
 }
 
 function mounted(mounts: Mount[], fallback: RequestListener): RequestListener {
+  // Prefix forms built once, not per request.
+  const forms = mounts.flatMap((mount) => mount.prefixes.map((prefix) => ({ mount, prefix, dir: prefix.endsWith('/') ? prefix : `${prefix}/`, query: `${prefix}?` })));
   return (req, res) => {
     const url = req.url ?? '/';
-    for (const mount of mounts) {
-      for (const prefix of mount.prefixes) {
-        if (url === prefix || url.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || url.startsWith(`${prefix}?`)) {
-          // `checkContinue` is ours: the edge sends 100 only once a request is authorized; mounts want their bodies.
-          if (req.headers.expect !== undefined) res.writeContinue();
-          return mount.handler(req, res);
-        }
+    for (const { mount, prefix, dir, query } of forms) {
+      if (url === prefix || url.startsWith(dir) || url.startsWith(query)) {
+        // `checkContinue` is ours: the edge sends 100 only once a request is authorized; mounts want their bodies.
+        if (req.headers.expect !== undefined) res.writeContinue();
+        return mount.handler(req, res);
       }
     }
     fallback(req, res);

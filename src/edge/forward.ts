@@ -1,8 +1,9 @@
 /** Sends an authorized request upstream and streams both bodies; 502 on refusal, 504 on timeout. */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { EDGE_ERRORS, sendEdgeError } from './respond.js';
 import type { CompiledRoute } from './routes.js';
+import { createUpstreamDeadlines, type UpstreamExchange } from './upstream-deadlines.js';
 import { downstreamResponseHeaders } from './upstream-headers.js';
 
 /** Idle upstream sockets close before Node's default 5 s server keep-alive would close them under us. */
@@ -18,12 +19,14 @@ export type Forwarder = (
   res: ServerResponse,
   route: CompiledRoute,
   path: string,
-  headers: OutgoingHttpHeaders,
+  /** Flat [name, value, ...] list, as built by `upstreamRequestHeaders`. */
+  headers: string[],
   requestId: string,
 ) => void;
 
 export function createForwarder(observer: ForwardObserver): { forward: Forwarder; close(): void } {
   const agents = new Map<string, HttpAgent>();
+  const deadlines = createUpstreamDeadlines();
 
   function agentFor(route: CompiledRoute): HttpAgent {
     const origin = route.upstream.origin;
@@ -36,12 +39,11 @@ export function createForwarder(observer: ForwardObserver): { forward: Forwarder
     return agent;
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, path: string, headers: OutgoingHttpHeaders, requestId: string): void {
+  function forward(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, path: string, headers: string[], requestId: string): void {
     const started = performance.now();
     const upstream = route.upstream;
     const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
-    let timedOut = false;
-    const proxyReq = send({
+    const proxyReq: ClientRequest = send({
       protocol: upstream.protocol,
       hostname: upstream.hostname,
       port: upstream.port,
@@ -50,12 +52,9 @@ export function createForwarder(observer: ForwardObserver): { forward: Forwarder
       headers,
       agent: agentFor(route),
     });
-    proxyReq.setTimeout(route.config.timeout, () => {
-      timedOut = true;
-      proxyReq.destroy();
-    });
+    const exchange: UpstreamExchange = deadlines.track(proxyReq, route.config.timeout);
     // The client's `Expect: 100-continue` went upstream with the request; its 100 comes back only now, after authorization.
-    proxyReq.on('continue', () => res.writeContinue());
+    if (req.headers.expect !== undefined) proxyReq.on('continue', () => res.writeContinue());
     proxyReq.on('response', (proxyRes) => {
       observer.upstream(route, (performance.now() - started) / 1000);
       res.writeHead(proxyRes.statusCode ?? 502, downstreamResponseHeaders(proxyRes.rawHeaders));
@@ -63,10 +62,12 @@ export function createForwarder(observer: ForwardObserver): { forward: Forwarder
       proxyRes.on('error', () => res.destroy());
     });
     proxyReq.on('error', () => {
+      deadlines.untrack(exchange);
       if (res.headersSent) res.destroy();
-      else sendEdgeError(res, timedOut ? EDGE_ERRORS.upstreamTimeout : EDGE_ERRORS.upstreamRefused, requestId);
+      else sendEdgeError(res, exchange.timedOut ? EDGE_ERRORS.upstreamTimeout : EDGE_ERRORS.upstreamRefused, requestId);
     });
-    res.on('close', () => {
+    res.once('close', () => {
+      deadlines.untrack(exchange);
       if (!res.writableFinished) proxyReq.destroy();
     });
     req.pipe(proxyReq);
@@ -75,6 +76,7 @@ export function createForwarder(observer: ForwardObserver): { forward: Forwarder
   return {
     forward,
     close() {
+      deadlines.close();
       for (const agent of agents.values()) agent.destroy();
       agents.clear();
     },

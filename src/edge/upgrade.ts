@@ -35,8 +35,7 @@ function refuse(socket: Duplex, err: EdgeError, requestId: string): void {
 
 /** The tunnel: headers go through the same filtering as any request, then bytes flow both ways. */
 function tunnel(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, path: string, headers: ReturnType<typeof upstreamRequestHeaders>, requestId: string, open: Set<Duplex>): void {
-  headers.connection = 'upgrade';
-  headers.upgrade = req.headers.upgrade ?? 'websocket';
+  headers.push('connection', 'upgrade', 'upgrade', req.headers.upgrade ?? 'websocket');
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const proxyReq = send({ protocol: url.protocol, hostname: url.hostname, port: url.port, method: req.method, path, headers });
   proxyReq.on('upgrade', (proxyRes, upstreamSocket, upstreamHead) => {

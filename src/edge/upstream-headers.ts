@@ -3,7 +3,7 @@
  * dropped in both directions before the gateway adds its own, so a client cannot delete them.
  */
 import { BlockList, isIPv6 } from 'node:net';
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../types.js';
 import type { CompiledRoute } from './routes.js';
 
@@ -60,44 +60,41 @@ export interface ForwardContext {
   trustedPeer: boolean;
 }
 
-/** The header set sent upstream for one request. */
-export function upstreamRequestHeaders(req: IncomingMessage, ctx: ForwardContext): OutgoingHttpHeaders {
+/** Rebuilt from the request below, whoever the peer is: the client's own values are never passed on. */
+const RECOMPUTED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', 'host']);
+
+/** The header set sent upstream for one request, as a flat [name, value, ...] list (http.request takes it as is). */
+export function upstreamRequestHeaders(req: IncomingMessage, ctx: ForwardContext): string[] {
   const raw = req.rawHeaders;
   const listed = connectionListed(raw);
   const config = ctx.route.config;
-  const out: OutgoingHttpHeaders = {};
+  const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const lower = name.toLowerCase();
+    const lower = raw[i]!.toLowerCase();
     const canon = lower.includes('_') ? canonical(lower) : lower;
     if (HOP_BY_HOP.has(canon) || listed?.has(canon)) continue;
-    if (canon.startsWith('x-auth-') || canon === 'x-request-id' || canon === 'host') continue;
+    if (canon.startsWith('x-auth-') || RECOMPUTED.has(canon)) continue;
     if (canon === 'authorization' && !config.forwardAuthorization) continue;
     if (FORWARDED.has(canon) && !ctx.trustedPeer) continue;
-    const value = raw[i + 1]!;
-    const prior = out[lower];
-    if (prior === undefined) out[lower] = value;
-    else if (Array.isArray(prior)) prior.push(value);
-    else out[lower] = [String(prior), value];
+    out.push(lower, raw[i + 1]!);
   }
 
   const peer = req.socket.remoteAddress ?? '';
   const originalHost = req.headers.host ?? '';
   const prior = ctx.trustedPeer ? req.headers['x-forwarded-for'] : undefined;
-  out['x-forwarded-for'] = prior ? `${prior}, ${peer}` : peer;
   const proto = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
-  out['x-forwarded-proto'] = (ctx.trustedPeer && (req.headers['x-forwarded-proto'] as string | undefined)) || proto;
-  out['x-forwarded-host'] = (ctx.trustedPeer && (req.headers['x-forwarded-host'] as string | undefined)) || originalHost;
-  out.host = config.preserveHost && originalHost ? originalHost : ctx.route.upstream.host;
-  out['x-request-id'] = ctx.requestId;
+  out.push(
+    'x-forwarded-for', prior ? `${prior}, ${peer}` : peer,
+    'x-forwarded-proto', (ctx.trustedPeer && (req.headers['x-forwarded-proto'] as string | undefined)) || proto,
+    'x-forwarded-host', (ctx.trustedPeer && (req.headers['x-forwarded-host'] as string | undefined)) || originalHost,
+    'host', config.preserveHost && originalHost ? originalHost : ctx.route.upstream.host,
+    'x-request-id', ctx.requestId,
+  );
 
   const p = ctx.principal;
   if (p) {
-    out['x-auth-app'] = p.app;
-    out['x-auth-subject'] = p.subject;
-    out['x-auth-scopes'] = p.scopes.join(' ');
-    out['x-auth-token-id'] = p.tokenId;
-    if (p.clientId !== undefined) out['x-auth-client-id'] = p.clientId;
+    out.push('x-auth-app', p.app, 'x-auth-subject', p.subject, 'x-auth-scopes', p.scopes.join(' '), 'x-auth-token-id', p.tokenId);
+    if (p.clientId !== undefined) out.push('x-auth-client-id', p.clientId);
   }
   return out;
 }
