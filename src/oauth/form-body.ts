@@ -61,7 +61,8 @@ async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseForm(text: string): Form {
+/** Parses a form body; a repeated parameter is invalid_request, an empty value counts as absent. */
+export function parseForm(text: string): Form {
   const form: Record<string, string> = Object.create(null);
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(text)) {
