@@ -126,6 +126,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   limiterClient?.on('error', () => {});
 
   let routes = compileRoutes(config.routes);
+  const trust = createTrust(config.listen.trustedProxies);
   const upstreamOf = memoChildren((route: string) => metrics.upstreamDuration.labels(route));
   const forwarder = createForwarder({ upstream: (route, seconds) => upstreamOf(route.name).observe(seconds) });
   const edge = createEdgeHandler({
@@ -136,10 +137,10 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
       client: limiterClient,
       keyPrefix: config.store.keyPrefix,
       replicas: config.rateLimit.replicas,
-      trust: createTrust(config.listen.trustedProxies),
+      trust,
       onFallback: () => metrics.storeErrors.labels('rateLimit').inc(),
     }),
-    trust: createTrust(config.listen.trustedProxies),
+    trust,
     metrics,
     logger,
     accessLog: config.log.access,
@@ -178,7 +179,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
 
   const host = config.listen.host;
   const mainServer = make(mounted(mainMounts, edge), true);
-  const upgrades = createUpgradeHandler({ routes: () => routes, lifecycle, trust: createTrust(config.listen.trustedProxies), metrics });
+  const upgrades = createUpgradeHandler({ routes: () => routes, lifecycle, trust, metrics });
   mainServer.on('upgrade', upgrades.handleUpgrade);
   const mainPort = await listen(mainServer, config.listen.port, host);
   const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount, consoleMount], notFound), true), config.listen.adminPort!, host) : mainPort;
