@@ -1,9 +1,9 @@
 /** Admin API authentication: a Bearer token of the `tollgate-admin` app holding the needed scope. */
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayError } from '../errors.js';
-import { principalOf } from '../edge/authenticate.js';
 import { readBearer } from '../edge/bearer.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
+import { principalOf } from '../tokens/principal.js';
 import { ADMIN_APP_ID, type Principal } from '../types.js';
 
 declare module 'express-serve-static-core' {

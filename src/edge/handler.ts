@@ -9,7 +9,7 @@ import { memoChildren } from '../ops/metric-children.js';
 import { methodLabel, type DecisionReason, type Metrics } from '../ops/metrics.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import type { Principal } from '../types.js';
-import { authenticate } from './authenticate.js';
+import { authenticateCached, verifyToken, type Authentication } from './authenticate.js';
 import { authorize } from './authorize.js';
 import type { Forwarder } from './forward.js';
 import { framingError } from './framing.js';
@@ -70,30 +70,45 @@ export function createEdgeHandler(deps: EdgeDeps) {
     deps.forward(req, res, match.route, upstreamPath(match.route, path, query), headers, requestId);
   }
 
-  async function authenticateAndForward(req: IncomingMessage, res: ServerResponse, match: RouteMatch, path: string, query: string, outcome: Outcome, requestId: string): Promise<void> {
-    const route = match.route;
-    const audit = route.config.mode === 'audit';
+  function authenticateAndForward(req: IncomingMessage, res: ServerResponse, match: RouteMatch, path: string, query: string, outcome: Outcome, requestId: string): void {
     const authStarted = performance.now();
-    const authn = await authenticate(req, query, lifecycle);
-    let principal: Principal | null = null;
-    let denial: EdgeError | null = null;
+    const known = authenticateCached(req, query, lifecycle);
+    if (typeof known !== 'string') return admit(req, res, match, path, query, outcome, requestId, known, authStarted);
+    // Only a token the local cache cannot answer for waits on the store.
+    verifyToken(known, lifecycle)
+      .then((authn) => admit(req, res, match, path, query, outcome, requestId, authn, authStarted))
+      .catch((err: unknown) => fail(res, err, requestId));
+  }
+
+  /** Authorizes the authenticated caller and applies the route's rate limit, then forwards or refuses. */
+  function admit(req: IncomingMessage, res: ServerResponse, match: RouteMatch, path: string, query: string, outcome: Outcome, requestId: string, authn: Authentication, authStarted: number): void {
+    const route = match.route;
     if (!authn.ok) {
       decide(route, outcome, authn.reason, authStarted);
-      denial = authn.error;
-    } else {
-      outcome.tokenId = authn.principal.tokenId;
-      const refused = authorize(route, authn.principal, match.params, req.headers);
-      if (refused) {
-        decide(route, outcome, refused.reason, authStarted);
-        denial = refused.reason === 'insufficient_scope' ? insufficientScope(refused.required) : EDGE_ERRORS.invalidToken;
-      } else {
-        principal = authn.principal;
-        if (route.config.rateLimit) denial = await deps.rateLimit(req, route, principal);
-        decide(route, outcome, denial ? 'rate_limited' : 'ok', authStarted);
-      }
+      return conclude(req, res, match, path, query, outcome, requestId, null, authn.error);
     }
-    if (denial && !audit) return sendEdgeError(res, denial, requestId);
-    if (denial) logger.warn({ reqId: requestId, route: route.name, reason: outcome.reason }, 'audit mode: would deny');
+    outcome.tokenId = authn.principal.tokenId;
+    const refused = authorize(route, authn.principal, match.params, req.headers);
+    if (refused) {
+      decide(route, outcome, refused.reason, authStarted);
+      return conclude(req, res, match, path, query, outcome, requestId, null, refused.reason === 'insufficient_scope' ? insufficientScope(refused.required) : EDGE_ERRORS.invalidToken);
+    }
+    if (!route.config.rateLimit) {
+      decide(route, outcome, 'ok', authStarted);
+      return conclude(req, res, match, path, query, outcome, requestId, authn.principal, null);
+    }
+    deps.rateLimit(req, route, authn.principal)
+      .then((denial) => {
+        decide(route, outcome, denial ? 'rate_limited' : 'ok', authStarted);
+        conclude(req, res, match, path, query, outcome, requestId, authn.principal, denial);
+      })
+      .catch((err: unknown) => fail(res, err, requestId));
+  }
+
+  /** Refuses, or in audit mode logs what would have been refused, and forwards. */
+  function conclude(req: IncomingMessage, res: ServerResponse, match: RouteMatch, path: string, query: string, outcome: Outcome, requestId: string, principal: Principal | null, denial: EdgeError | null): void {
+    if (denial && match.route.config.mode !== 'audit') return sendEdgeError(res, denial, requestId);
+    if (denial) logger.warn({ reqId: requestId, route: match.route.name, reason: outcome.reason }, 'audit mode: would deny');
     forwardTo(req, res, match, query, path, principal, requestId);
   }
 
@@ -131,6 +146,10 @@ export function createEdgeHandler(deps: EdgeDeps) {
       return void limitAnonymous(req, res, match, target.path, target.query, outcome, requestId).catch((err: unknown) => fail(res, err, requestId));
     }
 
-    authenticateAndForward(req, res, match, target.path, target.query, outcome, requestId).catch((err: unknown) => fail(res, err, requestId));
+    try {
+      authenticateAndForward(req, res, match, target.path, target.query, outcome, requestId);
+    } catch (err) {
+      fail(res, err, requestId);
+    }
   };
 }

@@ -17,6 +17,8 @@ const QUERY_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
 const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
 const HEX = '0123456789ABCDEF';
 const DOUBLE_ENCODED = /%25[0-9A-Fa-f]{2}/;
+/** Already canonical: pchar segments without `%`, `.` or `;`, none empty (a final `/` aside). */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-_~!$&'()*+,=:@]+)*\/?$/;
 
 function isUnreserved(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) ||
@@ -68,13 +70,15 @@ function isDisguisedDot(segment: string): boolean {
 /** The canonical form of a request target, or null when it cannot be normalized safely (400). */
 export function normalizeTarget(rawTarget: string): Target | null {
   let raw = rawTarget;
-  const absolute = ABSOLUTE_FORM.exec(raw);
+  const absolute = raw[0] === '/' ? null : ABSOLUTE_FORM.exec(raw);
   if (absolute) raw = raw.slice(absolute[0].length) || '/';
   if (raw[0] !== '/' || raw.includes('#')) return null;
   const q = raw.indexOf('?');
   const rawPath = q < 0 ? raw : raw.slice(0, q);
   const query = q < 0 ? '' : raw.slice(q);
-  if (!PATH_CHARS.test(rawPath) || (query !== '' && !QUERY_CHARS.test(query.slice(1)))) return null;
+  if (query !== '' && !QUERY_CHARS.test(query.slice(1))) return null;
+  if (PLAIN_PATH.test(rawPath)) return { path: rawPath, query };
+  if (!PATH_CHARS.test(rawPath)) return null;
   const path = normalizePath(rawPath);
   return path === null ? null : { path, query };
 }

@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { TokenStore } from '../store/token-store.js';
-import type { Clock, Page, TokenKind, TokenRecord } from '../types.js';
+import type { Clock, Page, Principal, TokenKind, TokenRecord } from '../types.js';
 import { generateSecret, hashSecret, parseSecret, sameDigest, tokenIdFromHash } from './format.js';
 import type { TokenCache } from './token-cache.js';
 
@@ -32,6 +32,11 @@ export interface TokenLifecycle {
   issue(input: IssueInput): Promise<{ token: string; record: TokenRecord }>;
   /** Checks shape and checksum first (no store call), then the stored record. Touches on success. */
   verify(raw: string): Promise<Verification>;
+  /**
+   * `verify` answered from the local cache without a promise: the Principal of a cached, fresh,
+   * live token (touched like `verify` does), or undefined when only `verify` can tell.
+   */
+  verifyCached(raw: string): Principal | undefined;
   /** Verify without recording a use (introspection). */
   inspect(raw: string): Promise<Verification>;
   get(id: string): Promise<TokenRecord | null>;
@@ -142,6 +147,18 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
       const result = await lookup(raw, true);
       if (result.ok) touchLater(result.record, clock());
       return result;
+    },
+
+    verifyCached(raw) {
+      if (!cache) return undefined;
+      const kind = parseSecret(raw);
+      if (kind === null || kind === 'apiKey' || kind === 'clientSecret') return undefined;
+      const hash = hashSecret(raw);
+      const now = clock();
+      const hit = cache.live(tokenIdFromHash(hash), now);
+      if (!hit || hit.record.kind !== kind || !sameDigest(hit.record.hash, hash)) return undefined;
+      touchLater(hit.record, now);
+      return hit.principal;
     },
 
     inspect: (raw) => lookup(raw, false),

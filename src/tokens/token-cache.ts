@@ -5,7 +5,8 @@
  * never outlive the staleness bound. Unknown ids are cached for a much shorter time, and every
  * invalidation bumps an epoch so a read that was in flight during it is not stored.
  */
-import type { Clock, TokenRecord } from '../types.js';
+import type { Clock, Principal, TokenRecord } from '../types.js';
+import { principalOf } from './principal.js';
 
 export interface TokenCacheOptions {
   /** Upper bound on an entry's age (ms): `revocation.maxStaleness`. */
@@ -20,8 +21,16 @@ export interface TokenCacheOptions {
 
 interface Entry {
   record: TokenRecord | null;
+  /** Built once per entry, so a hit allocates nothing. */
+  principal: Principal | null;
   expires: number;
   bytes: number;
+}
+
+/** A fresh cached record of a token that is neither revoked nor expired, with its Principal. */
+export interface LiveToken {
+  record: TokenRecord;
+  principal: Principal;
 }
 
 /** What `get` knows: a record, a remembered "no such token", or nothing (ask the store). */
@@ -29,6 +38,11 @@ export type CacheLookup = TokenRecord | null | undefined;
 
 export interface TokenCache {
   get(id: string): CacheLookup;
+  /**
+   * The synchronous hit path: a fresh entry whose record is live at `now` (counted as a hit), else
+   * undefined without counting, since the caller then goes through `get`, which counts.
+   */
+  live(id: string, now: number): LiveToken | undefined;
   /** Stores a store read that began at `readStartedAt` under epoch `epoch`; dropped if either is stale. */
   set(id: string, record: TokenRecord | null, readStartedAt: number, epoch: number): void;
   /** The current invalidation epoch, to be passed back to `set`. */
@@ -91,13 +105,24 @@ export function createTokenCache(options: TokenCacheOptions, clock: Clock): Toke
       return undefined;
     },
 
+    live(id, now) {
+      const entry = enabled ? entries.get(id) : undefined;
+      if (!entry || entry.expires <= now || entry.principal === null) return undefined;
+      const record = entry.record!;
+      if (record.revokedAt !== undefined || (record.expiresAt !== null && record.expiresAt <= now)) return undefined;
+      entries.delete(id);
+      entries.set(id, entry);
+      onLookup?.(true);
+      return entry as LiveToken;
+    },
+
     set(id, record, readStartedAt, readEpoch) {
       if (!enabled || readEpoch !== epoch) return;
       const expires = readStartedAt + (record ? ttl : negativeTtl);
       if (expires <= clock()) return;
       const prior = entries.get(id);
       if (prior) drop(id, prior);
-      const entry: Entry = { record, expires, bytes: sizeOf(id, record) };
+      const entry: Entry = { record, principal: record && principalOf(record), expires, bytes: sizeOf(id, record) };
       entries.set(id, entry);
       bytes += entry.bytes;
       for (const [oldest, old] of entries) {
