@@ -4,10 +4,11 @@
  * then its `jti` is claimed once across every replica. Every failure is invalid_client 1201047.
  */
 import { createHash } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config/schema.js';
 import type { ClientKey, ClientRecord, ClientStore } from '../store/client-store.js';
 import type { Clock } from '../types.js';
+import { createClientKeyCache } from './client-key-cache.js';
 import { ASSERTION_ALGS, MAX_KID_LENGTH } from './client-keys.js';
 import { MAX_CLIENT_ID_LENGTH } from './client-secret-auth.js';
 import type { JwksCache } from './jwks-cache.js';
@@ -31,6 +32,7 @@ export function createAssertionVerifier({ clients, jwks, config, clock }: Assert
   const issuer = config.issuer;
   const legacyAudiences = new Set([issuer, `${issuer.replace(/\/+$/, '')}/oauth/token`]);
   const skewSeconds = Math.round(config.clock.skew / 1000);
+  const imported = createClientKeyCache();
 
   function audienceOk(aud: JWTPayload['aud']): boolean {
     if (aud === issuer) return true;
@@ -68,14 +70,17 @@ export function createAssertionVerifier({ clients, jwks, config, clock }: Assert
     if (clientIdParam !== undefined && clientIdParam !== clientId) throw badAssertion('client_id does not match the assertion');
 
     const client = await clients.getClient(clientId);
-    if (!client || client.auth !== 'private_key_jwt') throw badAssertion('unknown client or not a private_key_jwt client');
+    if (!client || client.auth !== 'private_key_jwt') {
+      imported.forget(clientId);
+      throw badAssertion('unknown client or not a private_key_jwt client');
+    }
     const jwk = await keyFor(client, header.kid);
     if (!jwk) throw badAssertion('no key of this client has that kid');
     if (jwk.alg !== header.alg) throw badAssertion('alg does not match the key');
 
     let payload: JWTPayload;
     try {
-      const key = await importJWK(jwk, jwk.alg);
+      const key = await imported.key(client.id, jwk);
       ({ payload } = await jwtVerify(assertion, key, {
         algorithms: [jwk.alg],
         issuer: clientId,
