@@ -46,11 +46,4 @@ export async function issueMany(lifecycle: TokenLifecycle, count: number, kind: 
 }
 
 /** Deletes every key under the prefix. */
-export async function cleanup(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    if (keys.length > 0) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+export { deletePrefix as cleanup } from '../../test/helpers/redis.js';

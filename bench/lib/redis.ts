@@ -1,7 +1,7 @@
 /** A private redis-server for the benchmark, so command counts and memory are ours alone. */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../../test/helpers/redis-server.js';
 
 export interface BenchRedis {
   url: string;
@@ -12,17 +12,6 @@ export interface BenchRedis {
   roundTrips(): number;
   usedMemory(): Promise<number>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function connect(url: string): Promise<Redis> {

@@ -8,17 +8,22 @@ export function uniquePrefix(label = 'test'): string {
   return `tgtest:${label}:${randomBytes(4).toString('hex')}:`;
 }
 
-/** Deletes every key under a prefix (hash-tagged keys included). */
+/** Deletes every key under a prefix with an open client (hash-tagged keys included). */
+export async function deletePrefix(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await client.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** Deletes every key under a prefix on the server at `url`. */
 export async function cleanupPrefix(prefix: string, url = REDIS_URL): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await client.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deletePrefix(client, prefix);
   } finally {
     client.disconnect();
   }
