@@ -4,13 +4,14 @@
  * Knobs: BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PROFILE_TARGET=raw (profile the raw
  * node:http proxy instead, for comparison).
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishReport, teardown } from './lib/finish.js';
 import { runLoad } from './lib/load.js';
 import { startScript } from './lib/processes.js';
-import { benchPrefix, cleanup, provision } from './lib/provision.js';
+import { benchPrefix, provision } from './lib/provision.js';
 import { startRedis } from './lib/redis.js';
 import { envNumber, fixed, table } from './lib/stats.js';
 import { startTollgate } from './lib/tollgate.js';
@@ -94,12 +95,9 @@ async function main(): Promise<void> {
       summarize(join(dir, file)),
       '',
     ].join('\n');
-    writeFileSync(fileURLToPath(new URL(raw ? './results/profile-raw-proxy.md' : './results/profile.md', import.meta.url)), report);
-    process.stdout.write(`${report}\n`);
+    publishReport(raw ? 'profile-raw-proxy.md' : 'profile.md', report);
   } finally {
-    await upstream.stop();
-    await cleanup(redis.client, prefix);
-    await redis.stop();
+    await teardown([upstream], redis, prefix);
   }
 }
 

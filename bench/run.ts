@@ -9,13 +9,13 @@
  * only, nothing written), BENCH_REDIS_URL (default: a private redis-server, so command counts and
  * memory are the gateway's alone).
  */
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runColdPath, type ColdResult } from './lib/cold-path.js';
+import { publishReport, teardown } from './lib/finish.js';
 import { generator, runLoad, type LoadSpec } from './lib/load.js';
 import { cpuSeconds, memory, startScript, type Server } from './lib/processes.js';
-import { benchPrefix, cleanup, provision } from './lib/provision.js';
+import { benchPrefix, provision } from './lib/provision.js';
 import { startRedis, type BenchRedis } from './lib/redis.js';
 import { measureScale, type ScaleResult } from './lib/scale.js';
 import { envNumber, fixed, median, spread, table } from './lib/stats.js';
@@ -117,12 +117,9 @@ async function main(): Promise<void> {
     }
 
     const report = render(targets, samples, latency, tollgateMemory, cold, grants, scale, redis.url.includes('6379') ? 'shared' : 'private');
-    writeFileSync(fileURLToPath(new URL('./results/latest.md', import.meta.url)), report);
-    process.stdout.write(`${report}\n`);
+    publishReport('latest.md', report);
   } finally {
-    for (const server of servers.reverse()) await server.stop();
-    await cleanup(redis.client, prefix);
-    await redis.stop();
+    await teardown(servers, redis, prefix);
   }
 }
 

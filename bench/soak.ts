@@ -4,11 +4,11 @@
  * the first minute (after warm-up and JIT) to the end; the target is under 5%.
  * Writes bench/results/soak.md.
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { publishReport, teardown } from './lib/finish.js';
 import { runLoad } from './lib/load.js';
 import { memory, startScript } from './lib/processes.js';
-import { benchPrefix, cleanup, provision } from './lib/provision.js';
+import { benchPrefix, provision } from './lib/provision.js';
 import { startRedis } from './lib/redis.js';
 import { envNumber, fixed, table } from './lib/stats.js';
 import { startTollgate } from './lib/tollgate.js';
@@ -53,12 +53,9 @@ async function main(): Promise<void> {
       table(['seconds', 'req/s', 'RSS MiB'], rows),
       '',
     ].join('\n');
-    writeFileSync(fileURLToPath(new URL('./results/soak.md', import.meta.url)), report);
-    process.stdout.write(`${report}\n`);
+    publishReport('soak.md', report);
   } finally {
-    await upstream.stop();
-    await cleanup(redis.client, prefix);
-    await redis.stop();
+    await teardown([upstream], redis, prefix);
   }
 }
 
