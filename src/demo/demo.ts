@@ -42,6 +42,7 @@ export async function prepareDemo(gateway: Gateway): Promise<string[]> {
     `  curl -i -H "Authorization: Bearer ${demo.token}" ${main}/demo/hello     # 200, reaches the echo upstream`,
     `  curl -i ${main}/demo/hello                                               # 401, no token`,
     `  curl -s -H "Authorization: Bearer ${admin.token}" ${adminUrl}/admin/v1/apps/demo/tokens`,
+    `  web console: ${adminUrl}/console  (sign in with the admin token)`,
     '',
     'Press Ctrl-C to stop. The embedded store keeps nothing on restart.',
   ];
