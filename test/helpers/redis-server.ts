@@ -80,19 +80,26 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, ...(options.args ?? [])];
   }
   let child: ChildProcess;
+  /** Every process this server has been, so dispose can leave none behind whatever a test did. */
+  const spawned = new Set<ChildProcess>();
+
+  async function halt(process: ChildProcess): Promise<void> {
+    if (process.signalCode === null && process.exitCode === null) {
+      process.kill('SIGCONT');
+      process.kill('SIGTERM');
+    }
+    await exited(process);
+    spawned.delete(process);
+  }
 
   async function start(): Promise<void> {
+    for (const old of spawned) await halt(old);
     child = spawn('redis-server', args, { stdio: 'ignore' });
+    spawned.add(child);
     await waitForPing(port);
   }
   await start();
-  async function stop(): Promise<void> {
-    if (child.signalCode === null && child.exitCode === null) {
-      child.kill('SIGCONT');
-      child.kill('SIGTERM');
-    }
-    await exited(child);
-  }
+  const stop = () => halt(child);
 
   return {
     port,
@@ -104,7 +111,7 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     start,
     cli: (...cliArgs) => spawnSync('redis-cli', ['-p', String(port), ...cliArgs], { encoding: 'utf8' }).stdout,
     async dispose() {
-      await stop();
+      for (const process of spawned) await halt(process);
       rmSync(dir, { recursive: true, force: true });
     },
   };
