@@ -13,10 +13,7 @@ import { parseBody } from './bodies.js';
 import { apiKeyCreateBody } from './client-bodies.js';
 import { loadClientApp, revokeHolderTokens } from './clients-router.js';
 import { actor, requireScope } from './require-admin.js';
-
-export function apiKeyView(k: ApiKeyRecord) {
-  return { id: k.id, app: k.app, name: k.name, scopes: k.scopes, tokenTtl: Math.round(k.tokenTtl / 1000), createdBy: k.createdBy, createdAt: new Date(k.createdAt).toISOString() };
-}
+import { apiKeyView } from './views.js';
 
 export function apiKeysRouter({ store, clients, lifecycle, audit, clock }: { store: TokenStore; clients: ClientStore; lifecycle: TokenLifecycle; audit: Audit; clock: Clock }): Router {
   const router = Router();

@@ -17,6 +17,7 @@ import { loadApp } from './apps-router.js';
 import { parseBody } from './bodies.js';
 import { clientCreateBody } from './client-bodies.js';
 import { actor, requireScope } from './require-admin.js';
+import { clientView } from './views.js';
 
 export interface ClientsDeps {
   store: TokenStore;
@@ -27,29 +28,6 @@ export interface ClientsDeps {
 }
 
 const DEFAULT_TOKEN_TTL = 3_600_000;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** The admin view of a client: never the secret hash. */
-export function clientView(c: ClientRecord) {
-  return {
-    client_id: c.id,
-    app: c.app,
-    name: c.name,
-    type: c.type,
-    ...(c.owner !== undefined ? { owner: c.owner } : {}),
-    ...(c.role !== undefined ? { role: c.role } : {}),
-    auth: c.auth,
-    scopes: c.scopes,
-    tokenTtl: Math.round(c.tokenTtl / 1000),
-    maxActiveTokens: c.maxActiveTokens,
-    assertionMaxLifetime: Math.round(c.assertionMaxLifetime / 1000),
-    onTokenCap: c.onTokenCap,
-    ...(c.jwks ? { jwks: { keys: c.jwks } } : {}),
-    ...(c.jwksUri ? { jwks_uri: c.jwksUri } : {}),
-    createdBy: c.createdBy,
-    createdAt: iso(c.createdAt),
-  };
-}
 
 /** Loads an app that may hold clients and API keys (not the built-in admin app). */
 export async function loadClientApp(store: TokenStore, id: string): Promise<AppRecord> {

@@ -1,7 +1,9 @@
 /** The JSON the admin API shows for records: ISO times, seconds for durations, never a hash or secret. */
+import type { ApiKeyRecord, ClientRecord } from '../store/client-store.js';
 import type { AppRecord, TokenRecord } from '../types.js';
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const seconds = (ms: number): number => Math.round(ms / 1000);
 
 export function tokenView(r: TokenRecord) {
   return {
@@ -16,7 +18,7 @@ export function tokenView(r: TokenRecord) {
     createdAt: iso(r.createdAt),
     lastUsedAt: iso(r.lastUsedAt),
     expiresAt: iso(r.expiresAt),
-    ttl: Math.round(r.ttl / 1000),
+    ttl: seconds(r.ttl),
     sliding: r.sliding,
   };
 }
@@ -28,6 +30,33 @@ export function appView(a: AppRecord) {
     scopes: a.scopes,
     origins: a.origins,
     createdAt: iso(a.createdAt),
-    ...(a.tokenTtl !== undefined ? { tokenTtl: Math.round(a.tokenTtl / 1000) } : {}),
+    ...(a.tokenTtl !== undefined ? { tokenTtl: seconds(a.tokenTtl) } : {}),
   };
+}
+
+/** The admin view of a client: never the secret hash. */
+export function clientView(c: ClientRecord) {
+  return {
+    client_id: c.id,
+    app: c.app,
+    name: c.name,
+    type: c.type,
+    ...(c.owner !== undefined ? { owner: c.owner } : {}),
+    ...(c.role !== undefined ? { role: c.role } : {}),
+    auth: c.auth,
+    scopes: c.scopes,
+    tokenTtl: seconds(c.tokenTtl),
+    maxActiveTokens: c.maxActiveTokens,
+    assertionMaxLifetime: seconds(c.assertionMaxLifetime),
+    onTokenCap: c.onTokenCap,
+    ...(c.jwks ? { jwks: { keys: c.jwks } } : {}),
+    ...(c.jwksUri ? { jwks_uri: c.jwksUri } : {}),
+    createdBy: c.createdBy,
+    createdAt: iso(c.createdAt),
+  };
+}
+
+/** The admin view of an API key: never the key or its hash. */
+export function apiKeyView(k: ApiKeyRecord) {
+  return { id: k.id, app: k.app, name: k.name, scopes: k.scopes, tokenTtl: seconds(k.tokenTtl), createdBy: k.createdBy, createdAt: iso(k.createdAt) };
 }
