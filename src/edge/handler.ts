@@ -15,7 +15,7 @@ import type { Forwarder } from './forward.js';
 import { framingError } from './framing.js';
 import { normalizeTarget } from './normalize-path.js';
 import type { RateLimitCheck } from './rate-limit.js';
-import { EDGE_ERRORS, insufficientScope, sendEdgeError, type EdgeError } from './respond.js';
+import { EDGE_ERRORS, refusalError, sendEdgeError, type EdgeError } from './respond.js';
 import { upstreamPath, type CompiledRoute, type RouteMatch, type RouteTable } from './routes.js';
 import { pickRequestId, upstreamRequestHeaders } from './upstream-headers.js';
 
@@ -91,7 +91,7 @@ export function createEdgeHandler(deps: EdgeDeps) {
     const refused = authorize(route, authn.principal, match.params, req.headers);
     if (refused) {
       decide(route, outcome, refused.reason, authStarted);
-      return conclude(req, res, match, path, query, outcome, requestId, null, refused.reason === 'insufficient_scope' ? insufficientScope(refused.required) : EDGE_ERRORS.invalidToken);
+      return conclude(req, res, match, path, query, outcome, requestId, null, refusalError(refused));
     }
     if (!route.config.rateLimit) {
       decide(route, outcome, 'ok', authStarted);

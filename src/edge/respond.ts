@@ -1,5 +1,6 @@
 /** The gateway's own answers on the edge: RFC 6750 challenges and one JSON error shape. */
 import type { ServerResponse } from 'node:http';
+import type { AuthorizeDenial } from './authorize.js';
 
 export const INVALID_TOKEN_CODE = '1201046';
 const REALM = 'Bearer realm="tollgate"';
@@ -46,6 +47,11 @@ export function malformed(description: string): EdgeError {
 export function insufficientScope(required: string): EdgeError {
   const description = 'the token lacks a scope this route requires';
   return { status: 403, error: 'insufficient_scope', description, challenge: challenge('insufficient_scope', description, required) };
+}
+
+/** The answer for an authorization refusal: 403 naming the missing scope, else 401 invalid_token (wrong app or kind). */
+export function refusalError(refused: AuthorizeDenial): EdgeError {
+  return refused.reason === 'insufficient_scope' ? insufficientScope(refused.required) : EDGE_ERRORS.invalidToken;
 }
 
 export function sendEdgeError(res: ServerResponse, err: EdgeError, requestId: string): void {

@@ -12,7 +12,7 @@ import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { normalizeTarget } from './normalize-path.js';
-import { EDGE_ERRORS, insufficientScope, type EdgeError } from './respond.js';
+import { EDGE_ERRORS, refusalError, type EdgeError } from './respond.js';
 import { upstreamPath, type RouteTable } from './routes.js';
 import { pickRequestId, upstreamRequestHeaders } from './upstream-headers.js';
 
@@ -83,7 +83,7 @@ export function createUpgradeHandler(deps: UpgradeDeps) {
       }
       const refused = authorize(route, authn.principal, match.params, req.headers);
       deps.metrics.authDecisions.labels(route.name, refused ? 'deny' : 'allow', refused ? refused.reason : 'ok').inc();
-      if (refused) return refuse(socket, refused.reason === 'insufficient_scope' ? insufficientScope(refused.required) : EDGE_ERRORS.invalidToken, requestId);
+      if (refused) return refuse(socket, refusalError(refused), requestId);
       principal = authn.principal;
     }
     const headers = upstreamRequestHeaders(req, { route, principal, requestId, trustedPeer: deps.trust(req.socket.remoteAddress) });
