@@ -1,16 +1,17 @@
 /**
- * Clients' `jwks_uri` keys: fetched over https only, never from loopback, private, link-local or
- * other special addresses (checked on the resolved address at connect time), no redirects, a
+ * Clients' `jwks_uri` keys: fetched over https only, never from anything but global unicast
+ * addresses (private-address.ts, checked on the resolved address at connect time), no redirects, a
  * size cap and a timeout; cached, and refetched on a `kid` miss at most once per cooldown.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import type { LookupFunction } from 'node:net';
 import type { JWK } from 'jose';
 import type { ClientKey } from '../store/client-store.js';
 import type { Clock } from '../types.js';
 import { toClientKey } from './client-keys.js';
+import { isPrivateAddress } from './private-address.js';
 
 export interface JwksOptions {
   timeout: number;
@@ -26,32 +27,11 @@ export interface JwksOptions {
 export interface JwksCache {
   /** The key with this kid from the URI's set, or null; rejects when the set cannot be fetched. */
   key(uri: string, kid: string): Promise<ClientKey | null>;
+  /** Every key of the URI's set, under the same cache and cooldown, for a `kid` that is only a hint. */
+  keys(uri: string): Promise<ClientKey[]>;
 }
 
 const MAX_URIS = 10_000;
-
-/** Addresses a server-side fetch must never reach (SSRF): RFC 6890 special-purpose ranges. */
-const blockedV4 = new BlockList();
-for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
-  blockedV4.addSubnet(net, bits, 'ipv4');
-}
-// Kept apart from the IPv4 list: Node matches IPv4 addresses against IPv4-mapped IPv6 rules.
-const blockedV6 = new BlockList();
-for (const [net, bits] of [['::', 127], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32]] as const) {
-  blockedV6.addSubnet(net, bits, 'ipv6');
-}
-const MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
-
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blockedV4.check(address, 'ipv4');
-  if (family !== 6) return true;
-  const mapped = MAPPED.exec(address);
-  // Any other IPv4-mapped or -compatible form is refused outright rather than parsed.
-  if (mapped) return blockedV4.check(mapped[1]!, 'ipv4');
-  if (/^::ffff:/i.test(address)) return true;
-  return blockedV6.check(address, 'ipv6');
-}
 
 /** A dns lookup that refuses special-purpose addresses, so the check holds at connect time. */
 function safeLookup(allowPrivate: boolean): LookupFunction {
@@ -87,22 +67,34 @@ export function createJwksCache(options: JwksOptions): JwksCache {
     return promise;
   }
 
+  const mayFetch = (uri: string) => inFlight.has(uri) || options.clock() - (lastAttempt.get(uri) ?? -Infinity) >= cooldown;
+
   return {
     async key(uri, kid) {
-      const now = options.clock();
       const entry = entries.get(uri);
-      const mayFetch = inFlight.has(uri) || now - (lastAttempt.get(uri) ?? -Infinity) >= cooldown;
       if (!entry) {
-        if (!mayFetch) throw new Error('jwks_uri fetch failed recently; waiting for the cooldown');
+        if (!mayFetch(uri)) throw new Error('jwks_uri fetch failed recently; waiting for the cooldown');
         return find(await fetchKeys(uri), kid);
       }
       const hit = find(entry.keys, kid);
-      if ((hit && now - entry.fetchedAt < options.cacheTtl) || !mayFetch) return hit;
+      if ((hit && options.clock() - entry.fetchedAt < options.cacheTtl) || !mayFetch(uri)) return hit;
       try {
         return find(await fetchKeys(uri), kid);
       } catch (err) {
         // A known key keeps working while its set cannot be refreshed.
         if (hit) return hit;
+        throw err;
+      }
+    },
+
+    async keys(uri) {
+      const entry = entries.get(uri);
+      if (entry && (options.clock() - entry.fetchedAt < options.cacheTtl || !mayFetch(uri))) return entry.keys;
+      if (!entry && !mayFetch(uri)) throw new Error('jwks_uri fetch failed recently; waiting for the cooldown');
+      try {
+        return await fetchKeys(uri);
+      } catch (err) {
+        if (entry) return entry.keys;
         throw err;
       }
     },
