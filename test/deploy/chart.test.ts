@@ -61,7 +61,7 @@ describe('helm templates', () => {
   it('has the resources the chart promises', () => {
     const kinds = templates.map((t) => /^kind: (\w+)/m.exec(t.text)?.[1]).filter(Boolean);
     expect(kinds.sort()).toEqual(
-      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'PodDisruptionBudget', 'Secret', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
+      ['ConfigMap', 'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'PodDisruptionBudget', 'PrometheusRule', 'Secret', 'Service', 'ServiceAccount', 'ServiceMonitor'].sort(),
     );
     expect(templates.map((t) => t.name)).toContain('NOTES.txt');
   });
