@@ -14,10 +14,14 @@ export function metadataEndpoint(config: Config): RequestHandler {
     revocation_endpoint: `${base}/oauth/revoke`,
     grant_types_supported: ['client_credentials'],
     response_types_supported: [],
+    // RFC 8414 2: each endpoint that lists private_key_jwt names its signing algorithms. Admin
+    // Bearer callers of introspection and revocation are not a registered client auth method.
     token_endpoint_auth_methods_supported: AUTH_METHODS,
-    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
-    introspection_endpoint_auth_methods_supported: [...AUTH_METHODS, 'bearer'],
-    revocation_endpoint_auth_methods_supported: [...AUTH_METHODS, 'bearer'],
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
   });
   return function metadata(_req: Request, res: Response): void {
     res.status(200).set({ 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' }).send(body);

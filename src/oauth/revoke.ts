@@ -20,7 +20,8 @@ export function revokeEndpoint(deps: { lifecycle: TokenLifecycle; clients: Clien
       const record = await deps.lifecycle.revoke(result.record.id);
       if (record?.clientId !== undefined) await deps.clients.releaseToken(record.clientId, record.id);
     }
-    res.status(200).end();
+    // RFC 7009 2.2 leaves the body to the server; clients such as simple-oauth2 parse it as JSON.
+    res.status(200).json({});
   }
 
   return [noStore, readForm(MAX_FORM_BYTES), deps.limits.byAddress, authenticateCallerStep(deps.authenticateCaller), revoke];

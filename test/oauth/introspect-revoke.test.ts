@@ -62,7 +62,11 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
 
 describe('POST /oauth/revoke (RFC 7009)', () => {
   it('answers 200 for unknown tokens and never revokes another client\'s token', async () => {
-    expect((await postForm(gw.url, '/oauth/revoke', { token: 'unknown' }, as(one))).status).toBe(200);
+    const unknown = await postForm(gw.url, '/oauth/revoke', { token: 'unknown' }, as(one));
+    expect(unknown.status).toBe(200);
+    // A JSON body, so clients that parse the answer (simple-oauth2's revoke) accept it.
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(unknown.body).toEqual({});
     const token = await grant(two);
     expect((await postForm(gw.url, '/oauth/revoke', { token }, as(one))).status).toBe(200);
     expect((await postForm(gw.url, '/oauth/introspect', { token }, as(two))).body.active).toBe(true);

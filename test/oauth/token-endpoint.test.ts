@@ -148,5 +148,10 @@ describe('POST /oauth/token with a client secret', () => {
     expect(meta.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
     expect(meta.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
     expect(meta.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
+    // RFC 8414 2: an endpoint listing private_key_jwt lists its algorithms; only registered methods appear.
+    for (const endpoint of ['introspection', 'revocation']) {
+      expect(meta[`${endpoint}_endpoint_auth_methods_supported`]).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+      expect(meta[`${endpoint}_endpoint_auth_signing_alg_values_supported`]).toEqual(meta.token_endpoint_auth_signing_alg_values_supported);
+    }
   });
 });
