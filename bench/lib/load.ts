@@ -1,13 +1,15 @@
 /**
- * The load generator, always a separate process: wrk when it is on PATH, autocannon otherwise.
+ * The load generator: wrk, always a separate process. There is deliberately no fallback: a Node
+ * load generator (autocannon) saturates a core by itself on a small machine, and then every server
+ * measures alike — the bench would measure its own load generator.
  * A request is fixed (method, headers, body), or rotates one header or body value through a file
  * of values, one per line, so every request can carry a different token or assertion.
+ * Figures come from wrk's `done()` hook as JSON, not from its human-readable summary.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export interface LoadSpec {
   url: string;
@@ -29,17 +31,27 @@ export interface LoadResult {
   errors: number;
 }
 
-export const generator = spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
+/** Stops the bench before anything runs when wrk is missing; says how to get it. */
+export function requireWrk(): string {
+  const probe = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  if (probe.error) {
+    throw new Error(
+      'wrk is not on PATH. The bench drives load with wrk only (install it: apt-get install -y wrk). ' +
+        'It does not fall back to autocannon: a Node load generator saturates a core of its own and the bench would measure it instead of the servers.',
+    );
+  }
+  return `${probe.stdout}${probe.stderr}`.split('\n')[0]!.split(' ').slice(0, 2).join(' ');
+}
 
 const scratch = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
 let scripts = 0;
 
 function luaString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** A wrk Lua script for the spec: fixed headers and body, optional rotation over a file. */
-function wrkScript(spec: LoadSpec): string {
+/** A wrk Lua script for the spec: fixed headers and body, optional rotation, and a JSON summary written to `out`. */
+function wrkScript(spec: LoadSpec, out: string): string {
   const lines = [`wrk.method = ${luaString(spec.method ?? 'GET')}`];
   for (const [name, value] of Object.entries(spec.headers ?? {})) lines.push(`wrk.headers[${luaString(name)}] = ${luaString(value)}`);
   if (spec.body !== undefined) lines.push(`wrk.body = ${luaString(spec.body)}`);
@@ -57,40 +69,31 @@ function wrkScript(spec: LoadSpec): string {
       'end',
     );
   }
+  lines.push(
+    'done = function(summary, latency, requests)',
+    '  local e = summary.errors',
+    `  local f = io.open(${luaString(out)}, "w")`,
+    '  f:write(string.format(\'{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"errors":%d}\',',
+    '    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),',
+    '    e.connect + e.read + e.write + e.status + e.timeout))',
+    '  f:close()',
+    'end',
+  );
   const file = join(scratch, `s${scripts++}.lua`);
   writeFileSync(file, lines.join('\n'));
   return file;
 }
 
-function toMs(value: string, unit: string): number {
-  const n = Number(value);
-  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n;
-}
-
-function parseWrk(out: string): LoadResult {
-  const pct = (p: string) => {
-    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)`, 'm').exec(out);
-    return m ? toMs(m[1]!, m[2]!) : NaN;
-  };
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
-  return { requests, rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50ms: pct('50'), p99ms: pct('99'), errors: non2xx + socketErrors };
-}
-
-function run(command: string, args: string[], timeoutMs: number): Promise<string> {
+function run(command: string, args: string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`${command} failed: ${stderr || err.message}`)) : resolve(stdout)));
+    execFile(command, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => (err ? reject(new Error(`${command} failed: ${stderr || err.message}`)) : resolve()));
   });
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const timeout = (spec.seconds + 30) * 1000;
-  if (generator === 'wrk') {
-    const args = ['-t1', `-c${spec.connections}`, `-d${Math.max(1, Math.round(spec.seconds))}s`, '--latency', '-s', wrkScript(spec), spec.url];
-    return parseWrk(await run('wrk', args, timeout));
-  }
-  const child = fileURLToPath(new URL('./autocannon-child.ts', import.meta.url));
-  return JSON.parse(await run(process.execPath, ['--import', 'tsx', child, JSON.stringify(spec)], timeout)) as LoadResult;
+  const out = join(scratch, `r${scripts}.json`);
+  const args = ['-t1', `-c${spec.connections}`, `-d${Math.max(1, Math.round(spec.seconds))}s`, '--timeout', '2s', '-s', wrkScript(spec, out), spec.url];
+  await run('wrk', args, (spec.seconds + 30) * 1000);
+  const r = JSON.parse(readFileSync(out, 'utf8')) as { requests: number; durationUs: number; p50Us: number; p99Us: number; errors: number };
+  return { requests: r.requests, rps: r.requests / (r.durationUs / 1e6), p50ms: r.p50Us / 1000, p99ms: r.p99Us / 1000, errors: r.errors };
 }

@@ -1,6 +1,5 @@
 /** tollgate as the operator runs it: `node dist/cli/index.js serve --config <file>`, in its own process. */
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,13 +16,15 @@ export interface TollgateOptions {
   /** Extra `node` flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   accessLog?: boolean;
+  /** `listen.workers` (default 1: one process). */
+  workers?: number;
   /** Merged into the config file (token endpoint settings and the like). */
   extra?: Record<string, unknown>;
 }
 
 export function tollgateConfig(options: TollgateOptions): Record<string, unknown> {
   return {
-    listen: { host: '127.0.0.1', port: 0, metricsPort: 0 },
+    listen: { host: '127.0.0.1', port: 0, metricsPort: 0, ...(options.workers === undefined ? {} : { workers: options.workers }) },
     store: { url: options.redisUrl, keyPrefix: options.prefix },
     log: { level: 'info', access: options.accessLog ?? false },
     issuer: 'http://127.0.0.1',
