@@ -1,5 +1,17 @@
 /** Errors with a stable code and an HTTP status; one renderer per surface turns them into responses. */
 
+/** HYPR's numeric error codes, sent as `code` where one fits. */
+export const HYPR_CODES = {
+  /** An access token that is invalid, expired, revoked or bound elsewhere. */
+  invalidToken: '1201046',
+  /** A client assertion that fails any check. */
+  invalidAssertion: '1201047',
+  /** Bad parameters, such as a TTL under 60 s. */
+  invalidRequest: '1201023',
+  /** Too many active tokens or token requests. */
+  slowDown: '1201093',
+} as const;
+
 export interface ErrorFields {
   status: number;
   /** OAuth / RFC 6750 error string, e.g. `invalid_token`. */

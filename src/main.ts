@@ -11,11 +11,13 @@ import { createConsoleHandler } from './admin/console-static.js';
 import { createAudit } from './admin/audit.js';
 import type { Config } from './config/schema.js';
 import { createForwarder } from './edge/forward.js';
-import { createEdgeHandler } from './edge/handler.js';
+import { createEdgeObserver } from './edge/observe.js';
+import { createPipeline } from './edge/pipeline.js';
 import { createRateLimiter } from './edge/rate-limit.js';
+import { createRequestDoor } from './edge/request-door.js';
 import { compileRoutes, type RouteTable } from './edge/routes.js';
-import { createUpgradeHandler } from './edge/upgrade.js';
-import { createTrust } from './edge/upstream-headers.js';
+import { createUpgradeDoor } from './edge/upgrade-door.js';
+import { createClientAddressing } from './http/client-address.js';
 import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
 import { memoChildren } from './ops/metric-children.js';
@@ -40,7 +42,7 @@ export interface Gateway {
   store: TokenStore;
   lifecycle: TokenLifecycle;
   metrics: Metrics;
-  /** Base URLs of the listeners actually bound (ports resolved when 0 was configured). */
+  /** Base URLs of the listeners actually bound (ports resolved when 0 was configured); metrics is '' without a metrics listener. */
   urls: { main: string; admin: string; metrics: string };
   /** Swap the route table (config reload). */
   setRoutes(routes: RouteTable): void;
@@ -54,17 +56,20 @@ export interface GatewayOptions {
   logger: Logger;
   clock?: Clock;
   store?: TokenStore;
+  /** false in a cluster worker: the primary serves the aggregated metrics (and health) on the metrics port. */
+  metricsListener?: boolean;
 }
 
-/** Paths the gateway answers itself on a listener, ahead of the edge routes. */
+/** Paths the gateway answers itself on a listener, ahead of the edge routes: whole subtrees, or `exact` paths only. */
 interface Mount {
   prefixes: string[];
+  exact?: boolean;
   handler: RequestListener;
 }
 
 function mounted(mounts: Mount[], fallback: RequestListener): RequestListener {
-  // Prefix forms built once, not per request.
-  const forms = mounts.flatMap((mount) => mount.prefixes.map((prefix) => ({ mount, prefix, dir: prefix.endsWith('/') ? prefix : `${prefix}/`, query: `${prefix}?` })));
+  // Prefix forms built once, not per request. An exact mount's `dir` can never match, so `/healthz/x` reaches the fallback.
+  const forms = mounts.flatMap((mount) => mount.prefixes.map((prefix) => ({ mount, prefix, dir: mount.exact ? '\u0000' : prefix.endsWith('/') ? prefix : `${prefix}/`, query: `${prefix}?` })));
   return (req, res) => {
     const url = req.url ?? '/';
     for (const { mount, prefix, dir, query } of forms) {
@@ -126,38 +131,38 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   limiterClient?.on('error', () => {});
 
   let routes = compileRoutes(config.routes);
-  const trust = createTrust(config.listen.trustedProxies);
+  const addressing = createClientAddressing(config.listen.trustedProxies);
+  const trust = addressing.trust;
   const upstreamOf = memoChildren((route: string) => metrics.upstreamDuration.labels(route));
   const forwarder = createForwarder({ upstream: (route, seconds) => upstreamOf(route.name).observe(seconds) });
-  const edge = createEdgeHandler({
+  const observer = createEdgeObserver({ metrics, logger, accessLog: config.log.access });
+  const pipeline = createPipeline({
     routes: () => routes,
     lifecycle,
-    forward: forwarder.forward,
     rateLimit: createRateLimiter({
       client: limiterClient,
       keyPrefix: config.store.keyPrefix,
       replicas: config.rateLimit.replicas,
-      trust,
+      clientAddress: (ctx) => addressing.address(ctx.req),
       onFallback: () => metrics.storeErrors.labels('rateLimit').inc(),
     }),
-    trust,
-    metrics,
-    logger,
-    accessLog: config.log.access,
+    maxHeaders: config.listen.limits.maxHeaders,
+    decided: observer.decided,
   });
+  const edge = createRequestDoor({ pipeline, forwarder, observer, trust });
   const clients = createClientStore(store, clock);
   const audit = createAudit(logger);
   const clientDeps = { store, clients, lifecycle, audit, clock };
   const admin = createAdminApp({ store, lifecycle, audit, logger, clock, extraRouters: [clientsRouter(clientDeps), apiKeysRouter(clientDeps)], onAppDelete: [clientCleanup(clients)] });
   const oauth = createOAuthApp({ config, store, clients, lifecycle, metrics, logger, clock });
   const oauthMount: Mount = { prefixes: oauthPrefixes(config), handler: oauth as unknown as RequestListener };
-  const health = createHealthHandler(store, readiness, monitor.report);
-  const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], handler: (req, res) => void health(req, res) };
-  const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };
-  const consoleMount: Mount = { prefixes: ['/console'], handler: createConsoleHandler({ settings: { issuer: config.issuer } }) };
   const notFound: RequestListener = (_req, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","error_description":"no such endpoint"}');
   };
+  const health = createHealthHandler(store, readiness, monitor.report);
+  const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], exact: true, handler: (req, res) => void (health(req, res) || notFound(req, res)) };
+  const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };
+  const consoleMount: Mount = { prefixes: ['/console'], handler: createConsoleHandler({ settings: { issuer: config.issuer } }) };
 
   const limits = config.listen.limits;
   const listenerOptions = serverOptions(limits);
@@ -173,23 +178,25 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     if ('setSecureContext' in server) tlsServers.push(server);
     server.on('checkContinue', listener);
     server.maxConnections = limits.maxConnections;
+    // One past the limit, so a request over it still shows more than `maxHeaders` and gets its 431.
+    server.maxHeadersCount = limits.maxHeaders + 1;
     servers.push(server);
     return server;
   };
 
   const host = config.listen.host;
   const mainServer = make(mounted(mainMounts, edge), true);
-  const upgrades = createUpgradeHandler({ routes: () => routes, lifecycle, trust, metrics });
+  const upgrades = createUpgradeDoor({ pipeline, observer, trust });
   mainServer.on('upgrade', upgrades.handleUpgrade);
   const mainPort = await listen(mainServer, config.listen.port, host);
   const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount, consoleMount], notFound), true), config.listen.adminPort!, host) : mainPort;
-  const metricsServer = make(async (req: IncomingMessage, res: ServerResponse) => {
+  const serveMetrics = async (req: IncomingMessage, res: ServerResponse) => {
     if (health(req, res)) return;
     if (req.url !== '/metrics') return notFound(req, res);
     res.setHeader('content-type', metrics.registry.contentType);
     res.end(await metrics.registry.metrics());
-  });
-  const metricsPort = await listen(metricsServer, config.listen.metricsPort, host);
+  };
+  const metricsPort = options.metricsListener === false ? null : await listen(make(serveMetrics), config.listen.metricsPort, host);
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const scheme = tlsOptions ? 'https' : 'http';
 
@@ -201,7 +208,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     async release() {
       upgrades.closeAll();
       monitor.stop();
-      forwarder.close();
+      await forwarder.close();
       await bus?.close();
       await limiterClient?.quit().catch(() => limiterClient.disconnect());
       await store.close();
@@ -213,7 +220,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     store,
     lifecycle,
     metrics,
-    urls: { main: `${scheme}://${shown}:${mainPort}`, admin: `${scheme}://${shown}:${adminPort}`, metrics: `http://${shown}:${metricsPort}` },
+    urls: { main: `${scheme}://${shown}:${mainPort}`, admin: `${scheme}://${shown}:${adminPort}`, metrics: metricsPort === null ? '' : `http://${shown}:${metricsPort}` },
     setRoutes: (next) => {
       routes = next;
     },

@@ -1,5 +1,6 @@
 /** The configuration file's schema: validated once at start, parsed into a typed `Config`. */
 import { z } from 'zod';
+import { isAddressOrRange } from '../http/client-address.js';
 import { parseDuration } from './duration.js';
 import { TOKEN_KINDS } from '../types.js';
 
@@ -75,7 +76,10 @@ export const configSchema = z
         /** Admin API and console; the same number as `port` serves them on one listener. */
         adminPort: port.optional(),
         metricsPort: port.default(9464),
-        trustedProxies: z.array(z.string()).default([]),
+        /** Worker processes behind the same listeners (node:cluster); `auto`: one per CPU the process may use. */
+        workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).default(1),
+        /** IPs or CIDRs (or proxy-addr's names loopback, linklocal, uniquelocal) whose X-Forwarded-* are believed. */
+        trustedProxies: z.array(z.string().refine(isAddressOrRange, 'expected an IP address or CIDR range such as 10.0.0.0/8')).default([]),
         /** PEM files; when set the main and admin listeners speak HTTPS only, re-reading both on SIGHUP. */
         tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
         limits: z
@@ -85,9 +89,11 @@ export const configSchema = z
             keepAliveTimeout: duration.default(65_000),
             maxHeaderSize: z.number().int().min(1024).max(65536).default(16384),
             maxConnections: z.number().int().min(1).default(10_000),
+            /** More header fields than this is a 431: every header decision must see the whole list. */
+            maxHeaders: z.number().int().min(16).max(1000).default(100),
           })
           .strict()
-          .default({ headersTimeout: 20_000, requestTimeout: 120_000, keepAliveTimeout: 65_000, maxHeaderSize: 16384, maxConnections: 10_000 }),
+          .default({ headersTimeout: 20_000, requestTimeout: 120_000, keepAliveTimeout: 65_000, maxHeaderSize: 16384, maxConnections: 10_000, maxHeaders: 100 }),
       })
       .strict()
       .prefault({}),
@@ -122,7 +128,21 @@ export const configSchema = z
     clock: z.object({ skew: duration.default(30_000) }).strict().prefault({}),
     issuer: z.url().default('http://localhost:8080'),
     compat: z
-      .object({ hypr: z.boolean().default(false), hypersign: z.boolean().default(false), legacyAssertionAudience: z.boolean().default(false) })
+      .object({
+        hypr: z.boolean().default(false),
+        hypersign: z.boolean().default(false),
+        legacyAssertionAudience: z.boolean().default(false),
+        /** HYPR's JWTCreator assertions, accepted on the HYPR exchange path only (beside the standard claims). */
+        hyprAssertion: z
+          .object({
+            issuers: z.array(z.string().min(1)).default(['https://hypr.com']),
+            audiences: z.array(z.string().min(1)).default(['https://hypr.com']),
+            /** A client's assertion lifetime there is at least this (JWTCreator's default) and at most 24 h. */
+            maxLifetime: duration.default(3_600_000).refine((ms) => ms >= 1_000 && ms <= 86_400_000, 'must be between 1s and 24h'),
+          })
+          .strict()
+          .prefault({}),
+      })
       .strict()
       .prefault({}),
     /** The token service's own limits: per client and per source address, shared through Redis. */
@@ -164,6 +184,10 @@ export const configSchema = z
       seen.add(route.name);
     });
     const redis = config.store.redis;
+    const memoryStore = (config.store.driver ?? (config.store.url || redis?.cluster || redis?.sentinels ? 'redis' : 'memory')) === 'memory';
+    if (memoryStore && config.listen.workers !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['listen', 'workers'], message: 'needs store driver redis: the memory store lives inside one process, so several workers cannot share its tokens (use 1)' });
+    }
     if (redis?.sentinels && !redis.name) ctx.addIssue({ code: 'custom', path: ['store', 'redis', 'name'], message: 'required with sentinels' });
     if (redis?.sentinels && redis.cluster) ctx.addIssue({ code: 'custom', path: ['store', 'redis'], message: 'choose cluster or sentinels, not both' });
     if (config.store.driver === 'redis' && !config.store.url && !redis?.cluster && !redis?.sentinels) {

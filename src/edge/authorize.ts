@@ -1,20 +1,26 @@
 /** The authorization decision for one route: token kind, app binding, scopes. */
-import type { IncomingHttpHeaders } from 'node:http';
+import { REPEATED, singleHeader } from '../http/raw-headers.js';
 import type { Principal } from '../types.js';
 import type { CompiledRoute } from './routes.js';
 
 export type AuthorizeDenial =
   | { reason: 'wrong_kind' | 'wrong_app' }
-  | { reason: 'insufficient_scope'; required: string };
+  | { reason: 'insufficient_scope'; required: string }
+  | { reason: 'malformed'; repeatedHeader: string };
 
-/** The app a request must be bound to: fixed, from a path parameter, or from a header. */
-export function requiredApp(route: CompiledRoute, params: Record<string, string>, headers: IncomingHttpHeaders): string | undefined {
+const WRONG_KIND: AuthorizeDenial = { reason: 'wrong_kind' };
+const WRONG_APP: AuthorizeDenial = { reason: 'wrong_app' };
+
+/**
+ * The app a request must be bound to: fixed, from a path parameter, or from a header read from the raw
+ * list (exactly what is forwarded); REPEATED when that header appears more than once.
+ */
+export function requiredApp(route: CompiledRoute, params: Record<string, string>, rawHeaders: readonly string[]): string | typeof REPEATED | undefined {
   const app = route.config.app;
   if (typeof app === 'string') return app;
   if (!app) return undefined;
   if ('param' in app) return params[app.param];
-  const value = headers[app.header.toLowerCase()];
-  return typeof value === 'string' ? value : undefined;
+  return singleHeader(rawHeaders, route.appHeader!);
 }
 
 /** True when `granted` holds every scope of `required` (all-of). */
@@ -31,15 +37,12 @@ export function hasAnyScope(granted: readonly string[], anyOf: readonly string[]
 }
 
 /** null when the principal may use the route; otherwise why not. */
-export function authorize(
-  route: CompiledRoute,
-  principal: Principal,
-  params: Record<string, string>,
-  headers: IncomingHttpHeaders,
-): AuthorizeDenial | null {
+export function authorize(route: CompiledRoute, principal: Principal, params: Record<string, string>, rawHeaders: readonly string[]): AuthorizeDenial | null {
   const config = route.config;
-  if (!config.kinds.includes(principal.kind)) return { reason: 'wrong_kind' };
-  if (requiredApp(route, params, headers) !== principal.app) return { reason: 'wrong_app' };
+  if (!config.kinds.includes(principal.kind)) return WRONG_KIND;
+  const app = requiredApp(route, params, rawHeaders);
+  if (app === REPEATED) return { reason: 'malformed', repeatedHeader: route.appHeader! };
+  if (app !== principal.app) return WRONG_APP;
   if (!hasAllScopes(principal.scopes, config.scopes)) return { reason: 'insufficient_scope', required: config.scopes.join(' ') };
   if (!hasAnyScope(principal.scopes, config.anyScopes)) return { reason: 'insufficient_scope', required: config.anyScopes.join(' ') };
   return null;

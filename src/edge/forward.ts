@@ -1,84 +1,124 @@
-/** Sends an authorized request upstream and streams both bodies; 502 on refusal, 504 on timeout. */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { EDGE_ERRORS, sendEdgeError } from './respond.js';
-import type { CompiledRoute } from './routes.js';
-import { createUpstreamDeadlines, type UpstreamExchange } from './upstream-deadlines.js';
-import { downstreamResponseHeaders } from './upstream-headers.js';
+/**
+ * Sends an allowed request upstream through undici (one keep-alive pool per upstream origin) and streams
+ * both bodies with backpressure. The framing the upstream sees is undici's, computed from the body actually
+ * sent: the client's Content-Length when Node has checked it, chunked for a chunked body, none without one.
+ * Timeouts are undici's (`headersTimeout`, `bodyTimeout` = the route's `timeout`): 504; any other failure: 502.
+ */
+import type { ServerResponse } from 'node:http';
+import { Pool, type Dispatcher } from 'undici';
+import type { ErrorFields } from '../errors.js';
+import { hasBody } from '../http/framing.js';
+import { sendError } from '../http/error-response.js';
+import type { EdgeContext } from './context.js';
+import { REFUSALS } from './refusals.js';
+import { upstreamPath, type CompiledRoute } from './routes.js';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './upstream-headers.js';
 
-/** Idle upstream sockets close before Node's default 5 s server keep-alive would close them under us. */
+/** Idle upstream connections close before Node's default 5 s server keep-alive would close them under us. */
 const UPSTREAM_IDLE_MS = 4_000;
+const MAX_CONNECTIONS_PER_UPSTREAM = 512;
+const CONNECT_TIMEOUT_MAX_MS = 10_000;
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export interface ForwardObserver {
   /** Seconds from dispatch to upstream response headers. */
   upstream(route: CompiledRoute, seconds: number): void;
 }
 
-export type Forwarder = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  route: CompiledRoute,
-  path: string,
-  /** Flat [name, value, ...] list, as built by `upstreamRequestHeaders`. */
-  headers: string[],
-  requestId: string,
-) => void;
+export interface Forwarder {
+  forward(ctx: EdgeContext, res: ServerResponse, trustedPeer: boolean): void;
+  close(): Promise<void>;
+}
 
-export function createForwarder(observer: ForwardObserver): { forward: Forwarder; close(): void } {
-  const agents = new Map<string, HttpAgent>();
-  const deadlines = createUpstreamDeadlines();
+/** One request's exchange with the upstream: undici's handler interface, writing straight into the response. */
+class Exchange implements Dispatcher.DispatchHandler {
+  private abort: ((err?: Error) => void) | null = null;
+  private resume: (() => void) | null = null;
 
-  function agentFor(route: CompiledRoute): HttpAgent {
-    const origin = route.upstream.origin;
-    let agent = agents.get(origin);
-    if (!agent) {
-      const options = { keepAlive: true, maxSockets: 512, maxFreeSockets: 128, timeout: UPSTREAM_IDLE_MS, scheduling: 'lifo' as const };
-      agent = route.upstream.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
-      agents.set(origin, agent);
-    }
-    return agent;
+  constructor(
+    private readonly ctx: EdgeContext,
+    private readonly res: ServerResponse,
+    private readonly observer: ForwardObserver,
+    private readonly started: number,
+  ) {
+    res.once('close', () => {
+      if (!res.writableFinished) this.abort?.(new Error('client went away'));
+    });
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, route: CompiledRoute, path: string, headers: string[], requestId: string): void {
-    const started = performance.now();
-    const upstream = route.upstream;
-    const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
-    const proxyReq: ClientRequest = send({
-      protocol: upstream.protocol,
-      hostname: upstream.hostname,
-      port: upstream.port,
-      method: req.method,
-      path,
-      headers,
-      agent: agentFor(route),
-    });
-    const exchange: UpstreamExchange = deadlines.track(proxyReq, route.config.timeout);
-    // The client's `Expect: 100-continue` went upstream with the request; its 100 comes back only now, after authorization.
-    if (req.headers.expect !== undefined) proxyReq.on('continue', () => res.writeContinue());
-    proxyReq.on('response', (proxyRes) => {
-      observer.upstream(route, (performance.now() - started) / 1000);
-      res.writeHead(proxyRes.statusCode ?? 502, downstreamResponseHeaders(proxyRes.rawHeaders));
-      proxyRes.pipe(res);
-      proxyRes.on('error', () => res.destroy());
-    });
-    proxyReq.on('error', () => {
-      deadlines.untrack(exchange);
-      if (res.headersSent) res.destroy();
-      else sendEdgeError(res, exchange.timedOut ? EDGE_ERRORS.upstreamTimeout : EDGE_ERRORS.upstreamRefused, requestId);
-    });
-    res.once('close', () => {
-      deadlines.untrack(exchange);
-      if (!res.writableFinished) proxyReq.destroy();
-    });
-    req.pipe(proxyReq);
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // Interim answers (100, 103) are the upstream's business with us; the client gets the final one.
+    if (statusCode < 200) return true;
+    this.observer.upstream(this.ctx.route!, (performance.now() - this.started) / 1000);
+    this.resume = resume;
+    this.res.writeHead(statusCode, downstreamResponseHeaders(rawHeaders));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', this.resume!);
+    return false;
+  }
+
+  onComplete(): void {
+    this.res.end();
+  }
+
+  onError(err: Error): void {
+    if (this.res.headersSent || this.res.destroyed) {
+      this.res.destroy();
+      return;
+    }
+    const code = (err as { code?: string }).code;
+    const answer: ErrorFields = code !== undefined && TIMEOUT_CODES.has(code) ? REFUSALS.upstreamTimeout : REFUSALS.upstreamRefused;
+    sendError(this.res, answer, this.ctx.requestId);
+  }
+}
+
+export function createForwarder(observer: ForwardObserver): Forwarder {
+  const pools = new Map<string, Pool>();
+
+  function poolFor(route: CompiledRoute): Pool {
+    const origin = route.upstream.origin;
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: MAX_CONNECTIONS_PER_UPSTREAM,
+        keepAliveTimeout: UPSTREAM_IDLE_MS,
+        keepAliveMaxTimeout: UPSTREAM_IDLE_MS,
+        connect: { timeout: Math.min(route.config.timeout, CONNECT_TIMEOUT_MAX_MS) },
+      });
+      pools.set(origin, pool);
+    }
+    return pool;
   }
 
   return {
-    forward,
-    close() {
-      deadlines.close();
-      for (const agent of agents.values()) agent.destroy();
-      agents.clear();
+    forward(ctx, res, trustedPeer) {
+      const route = ctx.route!;
+      const req = ctx.req;
+      const body = hasBody(req) ? req : null;
+      // The client's `Expect: 100-continue` is answered here, now that the request is authorized.
+      if (body && req.headers.expect !== undefined) res.writeContinue();
+      const exchange = new Exchange(ctx, res, observer, performance.now());
+      poolFor(route).dispatch({
+        method: ctx.method as Dispatcher.HttpMethod,
+        path: upstreamPath(route, ctx.path, ctx.query),
+        headers: upstreamRequestHeaders(ctx, trustedPeer),
+        body,
+        headersTimeout: route.config.timeout,
+        bodyTimeout: route.config.timeout,
+      }, exchange);
+    },
+    async close() {
+      const closing = [...pools.values()].map((pool) => pool.destroy());
+      pools.clear();
+      await Promise.allSettled(closing);
     },
   };
 }

@@ -3,10 +3,10 @@
  * rate-limit-redis so every replica shares them. While Redis cannot count, each replica counts
  * locally with its share of the limit (limit / replicas) instead of failing open.
  */
-import type { IncomingMessage } from 'node:http';
 import type { RedisClient } from '../store/redis-connection.js';
-import type { Principal } from '../types.js';
-import type { EdgeError } from './respond.js';
+import type { ErrorFields } from '../errors.js';
+import { clientKey } from '../http/client-address.js';
+import type { EdgeContext } from './context.js';
 import type { CompiledRoute } from './routes.js';
 import { SharedCounter, type Hits } from './shared-counter.js';
 
@@ -35,13 +35,14 @@ export interface RateLimiterDeps {
   client: RedisClient | null;
   keyPrefix: string;
   replicas: number;
-  trust(address: string | undefined): boolean;
+  /** The client's address for `perIp` (http/client-address.ts). */
+  clientAddress(ctx: EdgeContext): string;
   /** A shared count failed and the local share was used. */
   onFallback(err: unknown): void;
 }
 
 /** Resolves to the 429 to send, or null when the request is within every limit of its route. */
-export type RateLimitCheck = (req: IncomingMessage, route: CompiledRoute, principal: Principal | null) => Promise<EdgeError | null>;
+export type RateLimitCheck = (ctx: EdgeContext, route: CompiledRoute) => Promise<ErrorFields | null>;
 
 export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
   const compiled = new WeakMap<CompiledRoute, Limit[]>();
@@ -61,8 +62,9 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
     return limits;
   }
 
-  function subject(limit: Limit, req: IncomingMessage, principal: Principal | null): string | null {
-    if (limit.dimension === 'perIp') return clientAddress(req, deps.trust);
+  function subject(limit: Limit, ctx: EdgeContext): string | null {
+    if (limit.dimension === 'perIp') return clientKey(deps.clientAddress(ctx));
+    const principal = ctx.principal;
     if (!principal) return null;
     // A token that no OAuth client holds is its own client.
     return limit.dimension === 'perClient' ? (principal.clientId ?? principal.tokenId) : principal.tokenId;
@@ -93,12 +95,12 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
     return { hits: countLocally(key, limit.windowMs, Date.now()), max: deps.client ? limit.localMax : limit.max };
   }
 
-  return async function check(req, route, principal) {
+  return async function check(ctx, route) {
     const limits = limitsOf(route);
     const pending: Promise<{ hits: Hits; max: number }>[] = [];
     const applied: Limit[] = [];
     for (const limit of limits) {
-      const id = subject(limit, req, principal);
+      const id = subject(limit, ctx);
       if (id === null) continue;
       applied.push(limit);
       pending.push(count(limit, `{${route.name}:${limit.dimension}:${id}}`));
@@ -116,16 +118,7 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
   };
 }
 
-/** The peer's address, or the one a trusted proxy saw (the last X-Forwarded-For entry). */
-function clientAddress(req: IncomingMessage, trust: (address: string | undefined) => boolean): string {
-  const peer = req.socket.remoteAddress ?? 'unknown';
-  const forwarded = req.headers['x-forwarded-for'];
-  if (typeof forwarded !== 'string' || !trust(peer)) return peer;
-  const last = forwarded.slice(forwarded.lastIndexOf(',') + 1).trim();
-  return last || peer;
-}
-
-function tooManyRequests(limit: Limit, max: number, resetAt: number): EdgeError {
+function tooManyRequests(limit: Limit, max: number, resetAt: number): ErrorFields {
   const reset = String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
   return {
     status: 429,

@@ -8,7 +8,10 @@ export interface CompiledRoute {
   pattern: RegExp;
   params: string[];
   methods: ReadonlySet<string> | null;
+  /** Lower case, without a trailing dot, as http/host.ts normalizes the request's. */
   host: string | null;
+  /** The lower-cased header that names the app, for `app: { header }` routes. */
+  appHeader: string | null;
   upstream: URL;
   /** Upstream base path without its trailing slash ('' for `/`). */
   upstreamBase: string;
@@ -56,7 +59,8 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     pattern,
     params,
     methods,
-    host: config.match.host?.toLowerCase() ?? null,
+    host: config.match.host?.toLowerCase().replace(/\.$/, '') ?? null,
+    appHeader: config.app && typeof config.app === 'object' && 'header' in config.app ? config.app.header.toLowerCase() : null,
     upstream,
     upstreamBase: upstream.pathname.replace(/\/+$/, ''),
     stripPrefix: config.stripPrefix?.replace(/\/+$/, '') ?? null,
@@ -65,7 +69,8 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
 
 export interface RouteTable {
   readonly routes: readonly CompiledRoute[];
-  match(method: string, path: string, host: string | undefined): RouteMatch | null;
+  /** `host` is the normalized host name ('' when the request had none). */
+  match(method: string, path: string, host: string): RouteMatch | null;
 }
 
 export function compileRoutes(configs: readonly RouteConfig[]): RouteTable {
@@ -73,10 +78,9 @@ export function compileRoutes(configs: readonly RouteConfig[]): RouteTable {
   return {
     routes,
     match(method, path, host) {
-      const hostname = host === undefined ? '' : host.replace(/:\d+$/, '').toLowerCase();
       for (const route of routes) {
         if (route.methods && !route.methods.has(method)) continue;
-        if (route.host !== null && route.host !== hostname) continue;
+        if (route.host !== null && route.host !== host) continue;
         const m = route.pattern.exec(path);
         if (!m) continue;
         const params: Record<string, string> = {};

@@ -15,11 +15,14 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
 /** Handles the two health paths; returns false for anything else. Liveness never touches the store. */
 export function createHealthHandler(store: TokenStore, readiness: Readiness, onStoreState: (up: boolean) => void) {
   return function handleHealth(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.url === '/healthz') {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    if (path === '/healthz') {
       reply(res, 200, { status: 'ok' });
       return true;
     }
-    if (req.url !== '/readyz') return false;
+    if (path !== '/readyz') return false;
     if (readiness.draining) {
       reply(res, 503, { status: 'draining' });
       return true;

@@ -7,6 +7,7 @@ type Key = string | number;
 
 export function memoChildren<A extends Key, T>(make: (a: A) => T): (a: A) => T;
 export function memoChildren<A extends Key, B extends Key, C extends Key, T>(make: (a: A, b: B, c: C) => T): (a: A, b: B, c: C) => T;
+export function memoChildren<A extends Key, B extends Key, C extends Key, D extends Key, T>(make: (a: A, b: B, c: C, d: D) => T): (a: A, b: B, c: C, d: D) => T;
 export function memoChildren<T>(make: (...values: Key[]) => T): (...values: Key[]) => T {
   const root = new Map<Key, unknown>();
   return (...values) => {

@@ -26,10 +26,10 @@ export function createMetrics() {
   const registers = [registry];
   return {
     registry,
-    requests: createFastCounter({ name: 'tollgate_requests_total', help: 'Requests answered, by route, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
+    requests: createFastCounter({ name: 'tollgate_requests_total', help: 'Requests answered, by route, method, status and mode (proxy or forward-auth).', labelNames: ['route', 'method', 'status', 'mode'] as const, registers }),
     requestDuration: createFastHistogram({ name: 'tollgate_request_duration_seconds', help: 'Time from request to response end.', labelNames: ['route'] as const, buckets: REQUEST_BUCKETS, registers }),
     upstreamDuration: createFastHistogram({ name: 'tollgate_upstream_duration_seconds', help: 'Time from forwarding to upstream response headers.', labelNames: ['route'] as const, buckets: REQUEST_BUCKETS, registers }),
-    authDecisions: createFastCounter({ name: 'tollgate_auth_decisions_total', help: 'Authorization decisions, by route, result and reason.', labelNames: ['route', 'result', 'reason'] as const, registers }),
+    authDecisions: createFastCounter({ name: 'tollgate_auth_decisions_total', help: 'Authorization decisions, by route, result, reason and mode (proxy or forward-auth).', labelNames: ['route', 'result', 'reason', 'mode'] as const, registers }),
     authDuration: createFastHistogram({ name: 'tollgate_auth_duration_seconds', help: 'Time spent authenticating and authorizing a request.', labelNames: [], buckets: AUTH_BUCKETS, registers }),
     tokensIssued: new Counter({ name: 'tollgate_tokens_issued_total', help: 'Tokens issued, by app and grant.', labelNames: ['app', 'grant'] as const, registers }),
     tokenEndpointErrors: new Counter({ name: 'tollgate_token_endpoint_errors_total', help: 'Token endpoint errors, by OAuth error.', labelNames: ['error'] as const, registers }),

@@ -1,0 +1,42 @@
+/** The proxy door: an HTTP request runs the pipeline, then is forwarded upstream or answered with the refusal. */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError } from '../http/error-response.js';
+import { EdgeContext } from './context.js';
+import type { Forwarder } from './forward.js';
+import type { EdgeObserver } from './observe.js';
+import type { Decision, Pipeline } from './pipeline.js';
+import { REFUSALS } from './refusals.js';
+import { pickRequestId } from './upstream-headers.js';
+
+export interface RequestDoorDeps {
+  pipeline: Pipeline;
+  forwarder: Forwarder;
+  observer: EdgeObserver;
+  trust(address: string | undefined): boolean;
+}
+
+export function createRequestDoor(deps: RequestDoorDeps) {
+  const { pipeline, forwarder, observer } = deps;
+
+  function answer(ctx: EdgeContext, res: ServerResponse, decision: Decision): void {
+    if (decision.kind === 'refuse') return sendError(res, decision.error, ctx.requestId);
+    forwarder.forward(ctx, res, deps.trust(ctx.req.socket.remoteAddress));
+  }
+
+  return function handleEdgeRequest(req: IncomingMessage, res: ServerResponse): void {
+    const ctx = new EdgeContext(req, 'proxy', pickRequestId(req.headers['x-request-id'], randomUUID));
+    res.once('close', () => observer.finished(ctx, res.statusCode, !res.writableFinished));
+    const fail = (err: unknown) => {
+      observer.failed(ctx, err);
+      sendError(res, REFUSALS.internal, ctx.requestId);
+    };
+    try {
+      const decision = pipeline(ctx);
+      if (decision instanceof Promise) decision.then((d) => answer(ctx, res, d), fail);
+      else answer(ctx, res, decision);
+    } catch (err) {
+      fail(err);
+    }
+  };
+}
