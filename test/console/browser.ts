@@ -3,16 +3,25 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_CONSOLE_DIR } from '../../src/admin/console-static.js';
+import { requireTools, TOOLS } from '../helpers/debian-tool.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's Chromium, or CHROMIUM_PATH. */
+export const CHROMIUM = TOOLS.chromium.command;
 /** Per-test timeout for browser tests: a real browser on a 2-core machine shared with the whole suite. */
 export const BROWSER_TEST_TIMEOUT = 60_000;
 export const SHOTS = join(process.cwd(), 'test-results', 'console');
 
-/** Fails early with what to do when the console or the browser is missing. */
+/**
+ * True when Chromium is installed; otherwise a loud skip naming the install command (use with
+ * `describe.skipIf`), or a failure under CI=true, where `.ci/run` installs it.
+ */
+export function haveChromium(what: string): boolean {
+  return requireTools(what, TOOLS.chromium);
+}
+
+/** Fails early with what to do when the built console is missing. */
 export function assertPrerequisites(): void {
   if (!existsSync(join(DEFAULT_CONSOLE_DIR, 'index.html'))) throw new Error('dist/console is missing: run `npm run build` first');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(SHOTS, { recursive: true });
 }
 

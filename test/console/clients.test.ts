@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
-import { assertPrerequisites, BROWSER_TEST_TIMEOUT, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+import { assertPrerequisites, BROWSER_TEST_TIMEOUT, haveChromium, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+
+const HAVE_CHROMIUM = haveChromium('the console client and API-key tests in a real browser');
 
 const ISSUER = 'https://tollgate.test';
 let upstream: TestUpstream;
@@ -59,7 +61,7 @@ async function createClient(page: Page, name: string, role: string, auth: 'Clien
   return dialog;
 }
 
-describe('console: OAuth clients and API keys in a real browser', { timeout: BROWSER_TEST_TIMEOUT }, () => {
+describe.skipIf(!HAVE_CHROMIUM)('console: OAuth clients and API keys in a real browser', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('creates a client_secret client, shows the secret once, the secret gets a token that the proxy accepts until the client is deleted', async () => {
     const { page, screenshot } = tab;
     await openTab(page, 'OAuth Clients');

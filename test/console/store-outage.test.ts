@@ -2,7 +2,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { assertPrerequisites, BROWSER_TEST_TIMEOUT, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+import { assertPrerequisites, BROWSER_TEST_TIMEOUT, haveChromium, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+
+const HAVE_CHROMIUM = haveChromium('the console store-outage test in a real browser');
 
 // A private redis-server (AOF on, so a restart keeps the admin token) that this file stops by PID.
 let redis: RedisServer;
@@ -28,7 +30,7 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-describe('console: the token store goes away mid-session', { timeout: BROWSER_TEST_TIMEOUT }, () => {
+describe.skipIf(!HAVE_CHROMIUM)('console: the token store goes away mid-session', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('shows a retryable message, keeps the table, the form and the sign-in, and the retry works once Redis is back', async () => {
     const { page, screenshot, seen } = tab;
     await signIn(page, gw.adminToken);

@@ -2,7 +2,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
-import { assertPrerequisites, BROWSER_TEST_TIMEOUT, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+import { assertPrerequisites, BROWSER_TEST_TIMEOUT, haveChromium, clipboardText, focused, launchChromium, openConsole, signIn, storage, type ConsoleTab } from './browser.js';
+
+const HAVE_CHROMIUM = haveChromium('the console access-token tests in a real browser');
 
 let upstream: TestUpstream;
 let gw: TestGateway;
@@ -37,7 +39,7 @@ async function open(): Promise<ConsoleTab> {
 
 const proxy = (token: string) => fetch(`${gw.url}/rp/api/report`, { headers: { authorization: `Bearer ${token}` } });
 
-describe('console: access tokens in a real browser', { timeout: BROWSER_TEST_TIMEOUT }, () => {
+describe.skipIf(!HAVE_CHROMIUM)('console: access tokens in a real browser', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('signs in, creates an API token shown once, copies it, uses it through the proxy, revokes it from the table', async () => {
     const { page, screenshot } = await open();
     await screenshot('01-sign-in');
