@@ -43,7 +43,7 @@ export function apiKeysRouter({ store, clients, lifecycle, audit, clock }: { sto
     const key = await clients.getApiKey(req.params.id);
     if (!key || key.app !== req.params.app) throw new NotFoundError(`API key "${req.params.id}"`);
     await clients.deleteApiKey(key.id);
-    const revoked = await revokeHolderTokens(clients, lifecycle, key.id, clock());
+    const revoked = await revokeHolderTokens(clients, lifecycle, key.id);
     audit(actor(req), { action: 'api_key.delete', target: { app: key.app, keyId: key.id, revokedTokens: revoked } });
     res.status(204).end();
   });

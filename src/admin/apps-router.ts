@@ -25,6 +25,15 @@ export async function loadApp(store: TokenStore, id: string): Promise<AppRecord>
   return app;
 }
 
+/** Revokes an app's tokens, drops its clients and API keys, then the app; returns how many tokens were revoked. */
+export async function removeApp({ store, lifecycle, onAppDelete = [] }: Pick<AppsDeps, 'store' | 'lifecycle' | 'onAppDelete'>, id: string): Promise<number> {
+  // Credentials go first: if this is interrupted, the app still exists and the delete can be retried.
+  const revoked = await lifecycle.revokeApp(id);
+  for (const cleanUp of onAppDelete) await cleanUp(id);
+  await store.deleteApp(id);
+  return revoked;
+}
+
 const builtIn = () => new GatewayError({ status: 409, error: 'conflict', description: `the built-in app "${ADMIN_APP_ID}" cannot be changed or deleted` });
 
 export function appsRouter({ store, lifecycle, audit, clock, onAppDelete = [] }: AppsDeps): Router {
@@ -61,10 +70,7 @@ export function appsRouter({ store, lifecycle, audit, clock, onAppDelete = [] }:
     const id = req.params.app;
     if (id === ADMIN_APP_ID) throw builtIn();
     await loadApp(store, id);
-    // Credentials go first: if this is interrupted, the app still exists and the delete can be retried.
-    const revoked = await lifecycle.revokeApp(id);
-    for (const cleanUp of onAppDelete) await cleanUp(id);
-    await store.deleteApp(id);
+    const revoked = await removeApp({ store, lifecycle, onAppDelete }, id);
     audit(actor(req), { action: 'app.delete', target: { app: id, revokedTokens: revoked } });
     res.status(204).end();
   });

@@ -35,10 +35,13 @@ export async function loadClientApp(store: TokenStore, id: string): Promise<AppR
   return loadApp(store, id);
 }
 
-/** Revokes every live token a holder (client or API key) has, through the lifecycle, then forgets them. */
-export async function revokeHolderTokens(clients: ClientStore, lifecycle: TokenLifecycle, holder: string, now: number): Promise<number> {
+/**
+ * Revokes every token a holder (client or API key) has, through the lifecycle, then forgets them.
+ * The holder is closed first, so a token issued during the deletion is refused or born revoked.
+ */
+export async function revokeHolderTokens(clients: ClientStore, lifecycle: TokenLifecycle, holder: string): Promise<number> {
   let count = 0;
-  for (const id of await clients.activeTokens(holder, now)) if (await lifecycle.revoke(id)) count++;
+  for (const id of await clients.closeHolder(holder)) if (await lifecycle.revoke(id)) count++;
   await clients.forgetHolder(holder);
   return count;
 }
@@ -115,7 +118,7 @@ export function clientsRouter({ store, clients, lifecycle, audit, clock }: Clien
     const client = await loadClient(req);
     // The record goes first, so no new token is issued while the held ones are revoked.
     await clients.deleteClient(client.id);
-    const revoked = await revokeHolderTokens(clients, lifecycle, client.id, clock());
+    const revoked = await revokeHolderTokens(clients, lifecycle, client.id);
     audit(actor(req), { action: 'client.delete', target: { app: client.app, clientId: client.id, revokedTokens: revoked } });
     res.status(204).end();
   });

@@ -51,8 +51,8 @@ export interface ApiKeyRecord {
   createdAt: number;
 }
 
-/** The outcome of asking for a token slot. */
-export type Admission = { admitted: true; evicted: string[] } | { admitted: false };
+/** The outcome of asking for a token slot: refused when the holder is at its cap, or closed (being deleted). */
+export type Admission = { admitted: true; evicted: string[] } | { admitted: false; closed: boolean };
 
 export interface ClientStore {
   /** ConflictError when the id is taken. */
@@ -75,8 +75,8 @@ export interface ClientStore {
    */
   claimJti(clientId: string, jtiHash: string, until: number): Promise<boolean>;
   /**
-   * Atomically: forget the holder's tokens expired by `now`; if fewer than `max` remain, add
-   * this one. With `evictOldest`, a full set gives up its oldest entries instead (returned, for
+   * Atomically: unless the holder is closed, forget its tokens expired by `now`; if fewer than
+   * `max` remain, add this one. With `evictOldest`, a full set gives up its oldest entries instead (returned, for
    * the caller to revoke).
    */
   admitToken(holder: string, tokenId: string, expiresAt: number, max: number, now: number, evictOldest: boolean): Promise<Admission>;
@@ -84,6 +84,12 @@ export interface ClientStore {
   releaseToken(holder: string, tokenId: string): Promise<void>;
   /** Ids of the holder's tokens that have not expired by `now`. */
   activeTokens(holder: string, now: number): Promise<string[]>;
+  /**
+   * Starts a holder's deletion: every later admitToken is refused (closed) for a tombstone
+   * period. Returns the id of every token it holds, including those whose issuance is still in
+   * flight, for the caller to revoke.
+   */
+  closeHolder(holder: string): Promise<string[]>;
   /** Drops the holder's token set once its tokens are revoked. */
   forgetHolder(holder: string): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import { ConflictError } from '../errors.js';
 import { systemClock, type Clock } from '../types.js';
 import type { Admission, ApiKeyRecord, ClientRecord, ClientStore } from './client-store.js';
+import { TOMBSTONE_MS } from './token-store.js';
 
 const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
 
@@ -11,6 +12,8 @@ export class MemoryClientStore implements ClientStore {
   private readonly jtis = new Map<string, number>();
   /** holder → token id → expiresAt */
   private readonly active = new Map<string, Map<string, number>>();
+  /** Holders being deleted → until when admissions are refused. */
+  private readonly closed = new Map<string, number>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -71,10 +74,11 @@ export class MemoryClientStore implements ClientStore {
   }
 
   async admitToken(holder: string, tokenId: string, expiresAt: number, max: number, now: number, evictOldest: boolean): Promise<Admission> {
+    if ((this.closed.get(holder) ?? 0) > this.clock()) return { admitted: false, closed: true };
     const set = this.live(holder, now);
     const evicted: string[] = [];
     if (set.size >= max) {
-      if (!evictOldest) return { admitted: false };
+      if (!evictOldest) return { admitted: false, closed: false };
       const oldest = [...set].sort((a, b) => a[1] - b[1]).slice(0, set.size - max + 1);
       for (const [id] of oldest) {
         set.delete(id);
@@ -92,6 +96,13 @@ export class MemoryClientStore implements ClientStore {
 
   async activeTokens(holder: string, now: number): Promise<string[]> {
     return [...this.live(holder, now).keys()];
+  }
+
+  async closeHolder(holder: string): Promise<string[]> {
+    const now = this.clock();
+    if (this.closed.size >= 10_000) for (const [h, until] of this.closed) if (until <= now) this.closed.delete(h);
+    this.closed.set(holder, now + TOMBSTONE_MS);
+    return [...(this.active.get(holder)?.keys() ?? [])];
   }
 
   async forgetHolder(holder: string): Promise<void> {

@@ -1,5 +1,5 @@
 /** The embedded store: single process, nothing kept on restart. Same contract as Redis. */
-import { ConflictError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { systemClock, type AppRecord, type Clock, type Page, type TokenRecord } from '../types.js';
 import { decodeCursor, encodeCursor, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
 
@@ -7,6 +7,10 @@ export class MemoryStore implements TokenStore {
   readonly driver = 'memory' as const;
   private readonly apps = new Map<string, AppRecord>();
   private readonly tokens = new Map<string, TokenRecord>();
+  /** Apps being deleted: their tokens are refused until the app is created again. */
+  private readonly closedApps = new Set<string>();
+  /** Ids revoked before their record was written (issuance in flight) → revokedAt. */
+  private readonly revokedAhead = new Map<string, number>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -18,6 +22,7 @@ export class MemoryStore implements TokenStore {
 
   async createApp(app: AppRecord): Promise<void> {
     if (this.apps.has(app.id)) throw new ConflictError(`app "${app.id}"`);
+    this.closedApps.delete(app.id);
     this.apps.set(app.id, structuredClone(app));
   }
 
@@ -40,7 +45,13 @@ export class MemoryStore implements TokenStore {
     return this.apps.delete(id);
   }
 
+  async closeApp(id: string): Promise<string[]> {
+    this.closedApps.add(id);
+    return [...this.tokens.values()].filter((t) => t.app === id).map((t) => t.id);
+  }
+
   async putToken(record: TokenRecord): Promise<void> {
+    if (this.closedApps.has(record.app)) throw new NotFoundError(`app "${record.app}"`);
     if (record.kind !== 'access') {
       for (const t of this.tokens.values()) {
         if (t.app === record.app && t.name === record.name && t.kind !== 'access' && this.isLive(t)) {
@@ -48,7 +59,11 @@ export class MemoryStore implements TokenStore {
         }
       }
     }
-    this.tokens.set(record.id, structuredClone(record));
+    const stored = structuredClone(record);
+    const revokedAt = this.revokedAhead.get(record.id);
+    if (revokedAt !== undefined) stored.revokedAt = revokedAt;
+    this.revokedAhead.delete(record.id);
+    this.tokens.set(record.id, stored);
   }
 
   async getToken(id: string): Promise<TokenRecord | null> {
@@ -75,7 +90,11 @@ export class MemoryStore implements TokenStore {
 
   async revokeToken(id: string, at: number): Promise<TokenRecord | null> {
     const record = this.tokens.get(id);
-    if (!record || record.revokedAt !== undefined || this.isGone(record)) return null;
+    if (!record) {
+      this.revokeAhead(id, at);
+      return null;
+    }
+    if (record.revokedAt !== undefined || this.isGone(record)) return null;
     const before = structuredClone(record);
     record.revokedAt = at;
     return before;
@@ -91,6 +110,14 @@ export class MemoryStore implements TokenStore {
       record.expiresAt = Math.max(record.expiresAt, slid);
     }
     return true;
+  }
+
+  private revokeAhead(id: string, at: number): void {
+    if (this.revokedAhead.size >= 10_000) {
+      const now = this.clock();
+      for (const [k, t] of this.revokedAhead) if (t + TOMBSTONE_MS <= now) this.revokedAhead.delete(k);
+    }
+    this.revokedAhead.set(id, at);
   }
 
   private isLive(record: TokenRecord): boolean {

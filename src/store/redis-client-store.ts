@@ -2,6 +2,7 @@
  * The client store on the token store's Redis connection. Key layout (prefix `p`):
  *   p cl:{id}               string  one client (JSON)
  *   p cl:{id}:active        zset    the holder's access token ids scored by expiresAt
+ *   p cl:{id}:closed        string  set once the holder is deleted: no further admissions
  *   p cl:{id}:jti:<hash>    string  a claimed assertion id, expiring after the assertion
  *   p key:{id}              string  one API key (JSON); its tokens are in p cl:{id}:active
  *   p app:{app}:clients     set     the app's client ids (an index; records win)
@@ -10,14 +11,17 @@
  */
 import { ConflictError } from '../errors.js';
 import type { Admission, ApiKeyRecord, ClientRecord, ClientStore } from './client-store.js';
-import { LuaScript } from './redis-scripts.js';
+import { CLOSE, LuaScript } from './redis-scripts.js';
 import type { RedisStore } from './redis-store.js';
+import { TOMBSTONE_MS } from './token-store.js';
 
 /**
- * KEYS[1] the holder's active zset. ARGV: tokenId, expiresAt, max, now, evictOldest (1/0).
- * Returns {1, evicted...} when admitted, {0} when the holder is at its cap.
+ * KEYS[1] the holder's active zset, KEYS[2] its closed marker. ARGV: tokenId, expiresAt, max,
+ * now, evictOldest (1/0). Returns {1, evicted...} when admitted, {0} when the holder is at its
+ * cap, {2} when it is closed (being deleted).
  */
 const ADMIT = new LuaScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return {2} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
 local max = tonumber(ARGV[3])
 local count = redis.call('ZCARD', KEYS[1])
@@ -47,6 +51,9 @@ export class RedisClientStore implements ClientStore {
   }
   private activeKey(holder: string): string {
     return `${this.base.prefix}cl:{${holder}}:active`;
+  }
+  private closedKey(holder: string): string {
+    return `${this.base.prefix}cl:{${holder}}:closed`;
   }
   private jtiKey(clientId: string, jtiHash: string): string {
     return `${this.base.prefix}cl:{${clientId}}:jti:${jtiHash}`;
@@ -119,8 +126,9 @@ export class RedisClientStore implements ClientStore {
 
   admitToken(holder: string, tokenId: string, expiresAt: number, max: number, now: number, evictOldest: boolean): Promise<Admission> {
     return this.base.guard('admitToken', async () => {
-      const reply = (await ADMIT.run(this.client, [this.activeKey(holder)], [tokenId, expiresAt, max, now, evictOldest ? 1 : 0])) as (number | string)[];
-      return reply[0] === 1 ? { admitted: true, evicted: reply.slice(1).map(String) } : { admitted: false };
+      const keys = [this.activeKey(holder), this.closedKey(holder)];
+      const reply = (await ADMIT.run(this.client, keys, [tokenId, expiresAt, max, now, evictOldest ? 1 : 0])) as (number | string)[];
+      return reply[0] === 1 ? { admitted: true, evicted: reply.slice(1).map(String) } : { admitted: false, closed: reply[0] === 2 };
     });
   }
 
@@ -132,6 +140,10 @@ export class RedisClientStore implements ClientStore {
 
   activeTokens(holder: string, now: number): Promise<string[]> {
     return this.base.guard('activeTokens', () => this.client.zrangebyscore(this.activeKey(holder), `(${now}`, '+inf'));
+  }
+
+  closeHolder(holder: string): Promise<string[]> {
+    return this.base.guard('closeHolder', async () => (await CLOSE.run(this.client, [this.activeKey(holder), this.closedKey(holder)], [TOMBSTONE_MS])) as string[]);
   }
 
   forgetHolder(holder: string): Promise<void> {

@@ -21,9 +21,18 @@ export class LuaScript {
   }
 }
 
-/** KEYS[1] token hash. ARGV: revokedAt, tombstone ms. Returns the live record's fields, or nil. */
+/**
+ * KEYS[1] token hash. ARGV: revokedAt, tombstone ms. Returns the live record's fields, or nil.
+ * A record not written yet (its issuance still in flight) gets the revocation ahead of it: the
+ * write keeps `rv`, so the token is born revoked.
+ */
 export const REVOKE = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'rv') == 1 then return nil end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'rv', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return nil
+end
+if redis.call('HEXISTS', KEYS[1], 'rv') == 1 then return nil end
 local fields = redis.call('HGETALL', KEYS[1])
 redis.call('HSET', KEYS[1], 'rv', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -82,12 +91,13 @@ return out
 `);
 
 /**
- * KEYS[1] an app's name → token id hash, KEYS[2] its token index. ARGV: name, id, replaceable id
- * ('' for none), createdAt. Claims the name and indexes the id; returns the id holding the name
- * when it is another still-indexed token (the caller checks it is live and retries with it as
- * replaceable), else nil.
+ * KEYS[1] an app's name → token id hash, KEYS[2] its token index, KEYS[3] its closed marker.
+ * ARGV: name, id, replaceable id ('' for none), createdAt. Claims the name and indexes the id;
+ * returns 0 when the app is being deleted, the id holding the name when it is another
+ * still-indexed token (the caller checks it is live and retries with it as replaceable), else nil.
  */
 export const CLAIM_NAME = new LuaScript(`
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur and cur ~= ARGV[3] and redis.call('ZSCORE', KEYS[2], cur) then return cur end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -100,4 +110,21 @@ export const RELEASE_NAME = new LuaScript(`
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
 redis.call('ZREM', KEYS[2], ARGV[2])
 return 1
+`);
+
+/** KEYS[1] an app's token index, KEYS[2] its closed marker. ARGV: id, createdAt. Indexes the id; 0 when the app is being deleted. */
+export const INDEX_TOKEN = new LuaScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1
+`);
+
+/**
+ * KEYS[1] a set of token ids (an app's index or a holder's active set), KEYS[2] its closed
+ * marker. ARGV: marker lifetime ms. Closes it to new tokens and returns every id it holds, so the
+ * caller can revoke them all, written or not.
+ */
+export const CLOSE = new LuaScript(`
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+return redis.call('ZRANGE', KEYS[1], 0, -1)
 `);

@@ -4,15 +4,16 @@
  *   p app:{id}             string one app (JSON)
  *   p app:{id}:tokens      zset   the app's token ids scored by createdAt (an index; records win)
  *   p app:{id}:names       hash   token name → id, for unique names among live tokens
+ *   p app:{id}:closed      string set while the app is deleted: no token of it is indexed or written live
  *   p apps                 set    app ids (an index; records win)
  * Indexes are written before records and cleaned lazily, so a half-done write never hides a
  * record; a record is the single source of truth for a token's state.
  */
-import { ConflictError, GatewayError, StoreUnavailableError, ValidationError } from '../errors.js';
+import { ConflictError, GatewayError, NotFoundError, StoreUnavailableError, ValidationError } from '../errors.js';
 import type { AppRecord, Page, TokenKind, TokenRecord } from '../types.js';
 import type { RedisClient } from './redis-connection.js';
-import { CLAIM_NAME, PAGE, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
-import { decodeCursor, encodeCursor, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
+import { CLAIM_NAME, CLOSE, INDEX_TOKEN, PAGE, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
+import { decodeCursor, encodeCursor, PENDING_MS, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
 
 export interface StoreHooks {
   /** Called with the operation name whenever the store fails to answer. */
@@ -39,6 +40,9 @@ export class RedisStore implements TokenStore {
   }
   private appNamesKey(id: string): string {
     return `${this.prefix}app:{${id}}:names`;
+  }
+  private appClosedKey(id: string): string {
+    return `${this.prefix}app:{${id}}:closed`;
   }
   private get appsKey(): string {
     return `${this.prefix}apps`;
@@ -86,6 +90,7 @@ export class RedisStore implements TokenStore {
   createApp(app: AppRecord): Promise<void> {
     return this.guard('createApp', async () => {
       await this.client.sadd(this.appsKey, app.id);
+      await this.client.del(this.appClosedKey(app.id));
       const set = await this.client.set(this.appKey(app.id), JSON.stringify(app), 'NX');
       if (set === null) throw new ConflictError(`app "${app.id}"`);
     });
@@ -119,6 +124,10 @@ export class RedisStore implements TokenStore {
     });
   }
 
+  closeApp(id: string): Promise<string[]> {
+    return this.guard('closeApp', async () => (await CLOSE.run(this.client, [this.appTokensKey(id), this.appClosedKey(id)], [TOMBSTONE_MS])) as string[]);
+  }
+
   putToken(record: TokenRecord): Promise<void> {
     return this.guard('putToken', async () => {
       await this.indexToken(record);
@@ -131,20 +140,26 @@ export class RedisStore implements TokenStore {
     });
   }
 
-  /** Index first, record second: an index entry without a record is harmless, the reverse is not. */
+  /**
+   * Index first, record second: an index entry without a record is harmless, the reverse is not,
+   * and an app's deletion (closeApp) sees every indexed id, written or not.
+   */
   private async indexToken(record: TokenRecord): Promise<void> {
     const index = this.appTokensKey(record.app);
+    const closed = this.appClosedKey(record.app);
     if (record.kind === 'access') {
-      await this.client.zadd(index, record.createdAt, record.id);
+      if ((await INDEX_TOKEN.run(this.client, [index, closed], [record.id, record.createdAt])) === 0) throw new NotFoundError(`app "${record.app}"`);
       return;
     }
-    const keys = [this.appNamesKey(record.app), index];
-    const holder = (await CLAIM_NAME.run(this.client, keys, [record.name, record.id, '', record.createdAt])) as string | null;
+    const keys = [this.appNamesKey(record.app), index, closed];
+    const holder = (await CLAIM_NAME.run(this.client, keys, [record.name, record.id, '', record.createdAt])) as string | 0 | null;
+    if (holder === 0) throw new NotFoundError(`app "${record.app}"`);
     if (holder === null) return;
     const current = await this.client.hmget(this.tokenKey(holder), 'rv', 'ex', 'c');
     const live = current[2] !== null && current[0] === null && (current[1] === null || Number(current[1]) > Date.now());
     if (live) throw new ConflictError(`token named "${record.name}" in app "${record.app}"`);
     const again = await CLAIM_NAME.run(this.client, keys, [record.name, record.id, holder, record.createdAt]);
+    if (again === 0) throw new NotFoundError(`app "${record.app}"`);
     if (again !== null) throw new ConflictError(`token named "${record.name}" in app "${record.app}"`);
   }
 
@@ -164,10 +179,12 @@ export class RedisStore implements TokenStore {
       const hashes = await Promise.all(page.map((e) => this.client.hgetall(this.tokenKey(e.id))));
       const items: TokenRecord[] = [];
       const dangling: string[] = [];
+      // An entry without a record may be an issuance still in flight; only old ones are dangling.
+      const settled = Date.now() - PENDING_MS;
       page.forEach((entry, i) => {
         const record = fromHash(entry.id, hashes[i]!);
         if (record && record.revokedAt === undefined) items.push(record);
-        else dangling.push(entry.id);
+        else if (record || entry.createdAt < settled) dangling.push(entry.id);
       });
       if (dangling.length > 0) await this.client.zrem(index, ...dangling);
       const last = page[page.length - 1];

@@ -24,8 +24,14 @@ export interface TokenStore {
   listApps(): Promise<AppRecord[]>;
   /** Replaces an existing app; false when it does not exist. */
   updateApp(app: AppRecord): Promise<boolean>;
-  /** Removes the app record only; the caller revokes its tokens first. */
+  /** Removes the app record only; the caller closes it and revokes its tokens first. */
   deleteApp(id: string): Promise<boolean>;
+  /**
+   * Starts an app's deletion: from now on putToken refuses its tokens (NotFoundError) until the
+   * app is created again. Returns the id of every token of the app, including those whose
+   * issuance is still in flight, for the caller to revoke (revokeToken revokes those ahead).
+   */
+  closeApp(id: string): Promise<string[]>;
 
   /**
    * Stores a new token record (ids are unique by construction). Names of admin-made tokens
@@ -36,7 +42,10 @@ export interface TokenStore {
   getToken(id: string): Promise<TokenRecord | null>;
   /** Live (not revoked) tokens of an app, oldest first. */
   listTokens(app: string, options: ListOptions): Promise<Page<TokenRecord>>;
-  /** Marks the token revoked atomically; returns the record as it was when live, or null. */
+  /**
+   * Marks the token revoked atomically; returns the record as it was when live, or null. An id
+   * with no record yet is revoked ahead: a record written later under it is born revoked.
+   */
   revokeToken(id: string, at: number): Promise<TokenRecord | null>;
   /**
    * Records a use: `lastUsedAt = now` and, for sliding tokens,
@@ -48,6 +57,8 @@ export interface TokenStore {
 
 /** How long revoked and expired records are kept, so a refused request can say why. */
 export const TOMBSTONE_MS = 86_400_000;
+/** How long an index entry may wait for its record (an issuance in flight) before it counts as dangling. */
+export const PENDING_MS = 60_000;
 export const MAX_PAGE = 500;
 
 /** Cursor over (createdAt, id), opaque to callers. */

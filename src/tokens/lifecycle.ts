@@ -42,7 +42,7 @@ export interface TokenLifecycle {
   get(id: string): Promise<TokenRecord | null>;
   list(app: string, cursor: string | undefined, limit: number): Promise<Page<TokenRecord>>;
   revoke(id: string): Promise<TokenRecord | null>;
-  /** Revokes every live token of an app (app deletion). Returns how many. */
+  /** Revokes every token of an app, and any issued while it runs (app deletion). Returns how many were live. */
   revokeApp(app: string): Promise<number>;
   onRevoke(listener: RevocationListener): void;
 }
@@ -168,12 +168,8 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
 
     async revokeApp(app) {
       let count = 0;
-      let cursor: string | undefined;
-      do {
-        const page = await store.listTokens(app, cursor === undefined ? { limit: 500 } : { cursor, limit: 500 });
-        for (const record of page.items) if (await revoke(record.id)) count++;
-        cursor = page.next;
-      } while (cursor);
+      // Closed first, so a token issued during the deletion is refused or born revoked.
+      for (const id of await store.closeApp(app)) if (await revoke(id)) count++;
       return count;
     },
 

@@ -95,6 +95,18 @@ export function describeClientStoreContract(label: string, make: () => Promise<C
       expect((await store.admitToken(holder, 'fresh', later + 60_000, 5, later, false)).admitted).toBe(true);
     });
 
+    it('closes a holder: returns every token it holds and refuses every later admission', async () => {
+      const holder = uid('cl');
+      const now = Date.now();
+      await store.admitToken(holder, 'a', now + 60_000, 5, now, false);
+      await store.admitToken(holder, 'b', now + 60_000, 5, now, false);
+      expect((await store.closeHolder(holder)).sort()).toEqual(['a', 'b']);
+      expect(await store.admitToken(holder, 'c', now + 60_000, 5, now, false)).toEqual({ admitted: false, closed: true });
+      await store.forgetHolder(holder);
+      expect(await store.admitToken(holder, 'd', now + 60_000, 5, now, true)).toEqual({ admitted: false, closed: true });
+      expect((await store.admitToken(uid('cl'), 'e', now + 60_000, 5, now, false)).admitted).toBe(true);
+    });
+
     it('evicts the oldest token when asked to, and reports it', async () => {
       const holder = uid('cl');
       const now = Date.now();

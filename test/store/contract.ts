@@ -1,7 +1,7 @@
 /** The TokenStore contract: every implementation runs this same suite (memory, Redis, Sentinel, Cluster). */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, ValidationError } from '../../src/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/errors.js';
 import type { TokenStore } from '../../src/store/token-store.js';
 import { generateSecret, hashSecret, tokenIdFromHash } from '../../src/tokens/format.js';
 import type { AppRecord, TokenRecord } from '../../src/types.js';
@@ -99,6 +99,29 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
       expect((await store.getToken(record.id))?.revokedAt).toBe(at);
       expect(await store.revokeToken(record.id, at + 1)).toBeNull();
       expect(await store.revokeToken('tok_unknown', at)).toBeNull();
+    });
+
+    it('revokes ahead: a record written after its id was revoked is born revoked', async () => {
+      const record = makeRecord({ app: appId() });
+      const at = Date.now();
+      expect(await store.revokeToken(record.id, at)).toBeNull();
+      await store.putToken(record);
+      expect((await store.getToken(record.id))?.revokedAt).toBe(at);
+    });
+
+    it('closes an app: lists every token id of it, refuses new ones until the app is created again', async () => {
+      const id = appId();
+      await store.createApp(makeApp(id));
+      const before = makeRecord({ app: id });
+      const access = makeRecord({ app: id, kind: 'access', sliding: false });
+      await store.putToken(before);
+      await store.putToken(access);
+      expect((await store.closeApp(id)).sort()).toEqual([before.id, access.id].sort());
+      await expect(store.putToken(makeRecord({ app: id }))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(store.putToken(makeRecord({ app: id, kind: 'access', sliding: false }))).rejects.toBeInstanceOf(NotFoundError);
+      await store.deleteApp(id);
+      await store.createApp(makeApp(id));
+      await expect(store.putToken(makeRecord({ app: id }))).resolves.toBeUndefined();
     });
 
     it('slides expiry on touch, capped by expiresCap, and records lastUsedAt', async () => {
