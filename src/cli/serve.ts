@@ -39,7 +39,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   if (cluster.isPrimary && workers > 1) return runPrimary({ config, workers, logger: rootLogger });
 
   const worker = cluster.isWorker ? joinCluster() : null;
-  const logger = worker ? rootLogger.child({ worker: cluster.worker!.id }) : rootLogger;
+  const logger = worker ? rootLogger.child({ worker: cluster.worker!.id, pid: process.pid }) : rootLogger;
   // While Redis cannot count, every worker enforces its own share of a limit, like a replica does.
   const served: Config = worker ? { ...config, rateLimit: { replicas: config.rateLimit.replicas * workers } } : config;
   const gateway = await startGateway(served, { logger, metricsListener: !worker });
