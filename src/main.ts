@@ -178,8 +178,8 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     if ('setSecureContext' in server) tlsServers.push(server);
     server.on('checkContinue', listener);
     server.maxConnections = limits.maxConnections;
-    // One past the limit, so a request over it still shows more than `maxHeaders` and gets its 431.
-    server.maxHeadersCount = limits.maxHeaders + 1;
+    // Node parses every header (maxHeaderSize bounds them), so the edge sees the whole list and answers 431 past `maxHeaders`.
+    server.maxHeadersCount = 0;
     servers.push(server);
     return server;
   };

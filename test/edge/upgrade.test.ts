@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { rawExchange } from '../helpers/raw-socket.js';
 
 let upstream: Server;
 let upgrades: IncomingMessage[];
@@ -14,9 +15,11 @@ beforeAll(async () => {
   upstream = createServer((_req, res) => res.end('plain'));
   upstream.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     upgrades.push(req);
+    // `/ws/silent/*` never answers the upgrade: the gateway must give up after the route's timeout.
+    socket.on('end', () => socket.end());
+    if (req.url?.startsWith('/silent')) return;
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     socket.on('data', (d: Buffer) => socket.write(`echo:${d}`));
-    socket.on('end', () => socket.end());
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
@@ -24,6 +27,9 @@ beforeAll(async () => {
     routes: [
       { name: 'ws', match: { path: '/ws/*' }, upstream: url, app: 'chat', scopes: ['chat'], websocket: true },
       { name: 'no-ws', match: { path: '/plain/*' }, upstream: url, app: 'chat' },
+      { name: 'ws-limited', match: { path: '/limited/*' }, upstream: url, app: 'chat', websocket: true, rateLimit: { perToken: '1/m' } },
+      { name: 'ws-audit', match: { path: '/audited/*' }, upstream: url, app: 'chat', scopes: ['chat'], websocket: true, mode: 'audit' },
+      { name: 'ws-silent', match: { path: '/silent/*' }, upstream: url, app: 'chat', websocket: true, timeout: '300ms' },
     ],
   });
   await gw.admin('POST', '/apps', { id: 'chat', name: 'Chat', scopes: ['chat'] });
@@ -72,5 +78,50 @@ describe('edge proxy: upgrades', () => {
 
   it('refuses upgrades on routes that do not allow them', async () => {
     expect((await upgrade('/plain/x', { authorization: `Bearer ${token}` })).status).toBe(404);
+  });
+});
+
+describe('upgrades run the same pipeline as requests', () => {
+  const auth = () => ({ authorization: `Bearer ${token}` });
+
+  it("applies the route's rate limit to upgrades (429 past the limit)", async () => {
+    const first = await upgrade('/limited/a', auth());
+    expect(first.status).toBe(101);
+    first.socket!.destroy();
+    expect((await upgrade('/limited/b', auth())).status).toBe(429);
+  });
+
+  it('forwards an upgrade in audit mode that enforce would refuse, without identity headers', async () => {
+    const before = upgrades.length;
+    const { status, socket } = await upgrade('/audited/x', {});
+    expect(status).toBe(101);
+    socket!.destroy();
+    expect(upgrades.length).toBe(before + 1);
+    expect(upgrades.at(-1)!.headers['x-auth-app']).toBeUndefined();
+  });
+
+  it('counts upgrades and their decisions in the metrics and writes an access line', async () => {
+    const { socket } = await upgrade('/ws/metrics', auth());
+    socket!.destroy();
+    const text = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+    expect(text).toMatch(/tollgate_requests_total\{route="ws",method="GET",status="101",mode="proxy"\} [1-9]/);
+    expect(text).toMatch(/tollgate_auth_decisions_total\{route="ws",result="allow",reason="ok",mode="proxy"\} [1-9]/);
+    expect(gw.logs.some((l) => l.msg === 'request' && l.route === 'ws' && l.status === 101)).toBe(true);
+  });
+
+  it('answers 504 when the upstream does not answer the upgrade within the route timeout', async () => {
+    expect((await upgrade('/silent/x', auth())).status).toBe(504);
+  });
+
+  it('refuses an h2c upgrade and an upgrade that carries a body, before the upstream', async () => {
+    const port = Number(new URL(gw.url).port);
+    const before = upgrades.length;
+    const h2c = await rawExchange(port, `GET /ws/x HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+    expect(h2c.status).toBe(400);
+    await h2c.closed;
+    const withBody = await rawExchange(port, `GET /ws/x HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 5\r\nAuthorization: Bearer ${token}\r\n\r\nhello`);
+    expect(withBody.status).toBe(400);
+    await withBody.closed;
+    expect(upgrades.length).toBe(before);
   });
 });
