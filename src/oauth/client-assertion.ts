@@ -1,14 +1,16 @@
 /**
  * private_key_jwt (RFC 7523, draft-ietf-oauth-rfc7523bis, RFC 8725): the assertion is verified
  * with the claimed client's own registered key chosen by `kid`, under that key's one algorithm,
- * then its `jti` is claimed once across every replica. Every failure is invalid_client 1201047.
+ * then its `jti` is claimed once across every replica. What the claims may say comes from the
+ * path's policy (assertion-policy.ts). Every failure is invalid_client 1201047.
  */
 import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config/schema.js';
 import type { ClientKey, ClientRecord, ClientStore } from '../store/client-store.js';
 import type { Clock } from '../types.js';
-import { createClientKeyCache } from './client-key-cache.js';
+import type { AssertionPolicy } from './assertion-policy.js';
+import { createClientKeyCache, type ClientKeyCache } from './client-key-cache.js';
 import { ASSERTION_ALGS, MAX_KID_LENGTH } from './client-keys.js';
 import { MAX_CLIENT_ID_LENGTH } from './client-secret-auth.js';
 import type { JwksCache } from './jwks-cache.js';
@@ -17,6 +19,8 @@ import { badAssertion } from './oauth-errors.js';
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const MAX_ASSERTION_LENGTH = 8_192;
 const MAX_JTI_LENGTH = 256;
+/** A client registers few keys; a `kid` that is only a hint never costs more signature checks than this. */
+const MAX_HINT_KEYS = 8;
 const ALGS = new Set<string>(ASSERTION_ALGS);
 
 export interface AssertionDeps {
@@ -24,30 +28,58 @@ export interface AssertionDeps {
   jwks: JwksCache;
   config: Config;
   clock: Clock;
+  policy: AssertionPolicy;
+  /** Shared between the verifiers of several paths, so each key is imported once. */
+  imported?: ClientKeyCache;
 }
 
 export type AssertionVerifier = (assertion: string, clientIdParam: string | undefined) => Promise<ClientRecord>;
 
-export function createAssertionVerifier({ clients, jwks, config, clock }: AssertionDeps): AssertionVerifier {
-  const issuer = config.issuer;
-  const legacyAudiences = new Set([issuer, `${issuer.replace(/\/+$/, '')}/oauth/token`]);
+export function createAssertionVerifier({ clients, jwks, config, clock, policy, imported = createClientKeyCache() }: AssertionDeps): AssertionVerifier {
   const skewSeconds = Math.round(config.clock.skew / 1000);
-  const imported = createClientKeyCache();
 
-  function audienceOk(aud: JWTPayload['aud']): boolean {
-    if (aud === issuer) return true;
-    if (!config.compat.legacyAssertionAudience) return false;
-    return typeof aud === 'string' ? legacyAudiences.has(aud) : Array.isArray(aud) && aud.some((a) => legacyAudiences.has(a));
-  }
-
-  async function keyFor(client: ClientRecord, kid: string): Promise<ClientKey | null> {
-    if (client.jwks) return client.jwks.find((k) => k.kid === kid) ?? null;
-    if (!client.jwksUri) return null;
+  async function fetched<T>(read: () => Promise<T>): Promise<T> {
     try {
-      return await jwks.key(client.jwksUri, kid);
+      return await read();
     } catch {
       throw badAssertion('the client keys could not be fetched from its jwks_uri');
     }
+  }
+
+  /** The key named by `kid`; where the kid is only a hint, else the client's keys of that algorithm. */
+  async function candidateKeys(client: ClientRecord, kid: string, alg: string): Promise<ClientKey[]> {
+    const uri = client.jwksUri;
+    const named = client.jwks ? (client.jwks.find((k) => k.kid === kid) ?? null) : uri ? await fetched(() => jwks.key(uri, kid)) : null;
+    if (named) {
+      if (named.alg !== alg) throw badAssertion('alg does not match the key');
+      return [named];
+    }
+    if (!policy.kidIsHint) throw badAssertion('no key of this client has that kid');
+    const all = client.jwks ?? (uri ? await fetched(() => jwks.keys(uri)) : []);
+    const usable = all.filter((k) => k.alg === alg).slice(0, MAX_HINT_KEYS);
+    if (usable.length === 0) throw badAssertion(`no key of this client verifies ${alg}`);
+    return usable;
+  }
+
+  /** The payload under the first candidate whose signature holds; claim failures are final. */
+  async function verifyWith(assertion: string, client: ClientRecord, keys: ClientKey[]): Promise<JWTPayload> {
+    for (const [i, jwk] of keys.entries()) {
+      try {
+        const key = await imported.key(client.id, jwk);
+        const { payload } = await jwtVerify(assertion, key, {
+          algorithms: [jwk.alg],
+          subject: client.id,
+          requiredClaims: ['exp', 'jti'],
+          clockTolerance: skewSeconds,
+          currentDate: new Date(clock()),
+        });
+        return payload;
+      } catch (err) {
+        if (err instanceof joseErrors.JWSSignatureVerificationFailed && i < keys.length - 1) continue;
+        throw badAssertion(err instanceof joseErrors.JOSEError ? describeJoseError(err) : 'client assertion could not be verified');
+      }
+    }
+    throw badAssertion('client assertion could not be verified');
   }
 
   return async (assertion, clientIdParam) => {
@@ -66,7 +98,7 @@ export function createAssertionVerifier({ clients, jwks, config, clock }: Assert
     if (header.cty !== undefined) throw badAssertion('nested JWTs are not accepted');
     const clientId = unverified.sub;
     if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) throw badAssertion('sub must be the client id');
-    if (unverified.iss !== clientId) throw badAssertion('iss must equal sub (the client id)');
+    if (!policy.issuerOk(unverified.iss, clientId)) throw badAssertion('iss must equal sub (the client id)');
     if (clientIdParam !== undefined && clientIdParam !== clientId) throw badAssertion('client_id does not match the assertion');
 
     const client = await clients.getClient(clientId);
@@ -74,29 +106,13 @@ export function createAssertionVerifier({ clients, jwks, config, clock }: Assert
       imported.forget(clientId);
       throw badAssertion('unknown client or not a private_key_jwt client');
     }
-    const jwk = await keyFor(client, header.kid);
-    if (!jwk) throw badAssertion('no key of this client has that kid');
-    if (jwk.alg !== header.alg) throw badAssertion('alg does not match the key');
-
-    let payload: JWTPayload;
-    try {
-      const key = await imported.key(client.id, jwk);
-      ({ payload } = await jwtVerify(assertion, key, {
-        algorithms: [jwk.alg],
-        issuer: clientId,
-        subject: clientId,
-        requiredClaims: ['exp', 'jti'],
-        clockTolerance: skewSeconds,
-        currentDate: new Date(clock()),
-      }));
-    } catch (err) {
-      throw badAssertion(err instanceof joseErrors.JOSEError ? describeJoseError(err) : 'client assertion could not be verified');
-    }
+    const payload = await verifyWith(assertion, client, await candidateKeys(client, header.kid, header.alg));
     const now = clock();
-    if (!audienceOk(payload.aud)) throw badAssertion('aud must be the issuer identifier as its sole value');
+    if (!policy.issuerOk(payload.iss, clientId)) throw badAssertion('iss must equal sub (the client id)');
+    if (!policy.audienceOk(payload.aud)) throw badAssertion('aud must be the issuer identifier as its sole value');
     const exp = payload.exp! * 1000;
     if (payload.iat !== undefined && payload.iat * 1000 > now + config.clock.skew) throw badAssertion('iat is in the future');
-    if (exp - (payload.iat === undefined ? now : payload.iat * 1000) > client.assertionMaxLifetime) throw badAssertion('client assertion lives longer than the client allows');
+    if (exp - (payload.iat === undefined ? now : payload.iat * 1000) > policy.maxLifetime(client)) throw badAssertion('client assertion lives longer than the client allows');
     if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > MAX_JTI_LENGTH) throw badAssertion('jti required');
 
     const jtiHash = createHash('sha256').update(payload.jti).digest('base64url').slice(0, 32);

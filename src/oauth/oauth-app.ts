@@ -14,7 +14,9 @@ import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import type { Clock } from '../types.js';
 import { createCallerAuthenticator } from './authenticate-caller.js';
 import { createClientAuthenticator } from './authenticate-client.js';
+import { hyprPolicy, strictPolicy, type AssertionPolicy } from './assertion-policy.js';
 import { createAssertionVerifier } from './client-assertion.js';
+import { createClientKeyCache } from './client-key-cache.js';
 import { introspectEndpoint } from './introspect.js';
 import { createAccessTokenIssuer } from './issue-access-token.js';
 import { createJwksCache } from './jwks-cache.js';
@@ -54,7 +56,9 @@ export function createOAuthApp(deps: OAuthDeps): Express {
     ...(config.jwks.caFile ? { ca: readFileSync(config.jwks.caFile, 'utf8') } : {}),
     clock,
   });
-  const authenticateClient = createClientAuthenticator(clients, createAssertionVerifier({ clients, jwks, config, clock }));
+  const imported = createClientKeyCache();
+  const verifierFor = (policy: AssertionPolicy) => createAssertionVerifier({ clients, jwks, config, clock, policy, imported });
+  const authenticateClient = createClientAuthenticator(clients, verifierFor(strictPolicy(config)));
   const limits = createTokenRateLimits(config, store, (req: Request) => req.oauthClient?.client.id ?? 'unknown');
   const issueAccessToken = createAccessTokenIssuer({ lifecycle, clients, metrics, clock });
   // Whatever revokes an access token (admin, app deletion, another endpoint) frees its slot.
@@ -75,7 +79,10 @@ export function createOAuthApp(deps: OAuthDeps): Express {
   app.all('/oauth/introspect', ...introspectEndpoint({ lifecycle, authenticateCaller: createCallerAuthenticator(lifecycle, authenticateClient, true), limits }));
   app.all('/oauth/revoke', ...revokeEndpoint({ lifecycle, clients, authenticateCaller: createCallerAuthenticator(lifecycle, authenticateClient, false), limits }));
   app.get(METADATA_PATH, metadataEndpoint(config));
-  if (config.compat.hypr) app.all(HYPR_EXCHANGE_PATH, ...tokenEndpoint({ store, authenticateClient, limits, issueAccessToken, hyprGrant: true }));
+  if (config.compat.hypr) {
+    const authenticateHyprClient = createClientAuthenticator(clients, verifierFor(hyprPolicy(config)));
+    app.all(HYPR_EXCHANGE_PATH, ...tokenEndpoint({ store, authenticateClient: authenticateHyprClient, limits, issueAccessToken, hyprGrant: true }));
+  }
   if (config.compat.hypersign) app.all(HYPERSIGN_KEY_PATH, ...key);
   app.use(noStore, (_req, _res) => {
     throw new GatewayError({ status: 404, error: 'not_found', description: 'no such token service endpoint' });

@@ -7,10 +7,11 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 type IPv6 = ipaddr.IPv6;
+type Ranges = Record<string, [IPv6, number] | [IPv6, number][]>;
 
 /** ipaddr.js's IPv6 ranges, plus the IPv4-compatible block ::/96 (RFC 4291 2.5.5.1) it leaves as unicast. */
-const V6_RANGES: ipaddr.RangeList<IPv6> = {
-  ...(ipaddr.IPv6.prototype as unknown as { SpecialRanges: ipaddr.RangeList<IPv6> }).SpecialRanges,
+const V6_RANGES: Ranges = {
+  ...(ipaddr.IPv6.prototype as unknown as { SpecialRanges: Ranges }).SpecialRanges,
   ipv4Compatible: [ipaddr.IPv6.parse('::'), 96],
 };
 

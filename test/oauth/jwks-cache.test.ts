@@ -46,6 +46,20 @@ describe('jwks_uri fetching', () => {
     expect(fetches()).toBe(2);
   });
 
+  it('hands out the whole set for a kid that is only a hint, from the cache until it is stale', async () => {
+    const now = { t: 2_000_000 };
+    const jwks = cache(now);
+    const uri = `${server.url}/jwks?all`;
+    const fetches = () => server.hits.filter((h) => h === '/jwks?all').length;
+    expect((await jwks.keys(uri)).map((k) => k.kid)).toEqual(keys.map((k) => (k as { kid: string }).kid));
+    await jwks.keys(uri);
+    expect(await jwks.key(uri, 'k1')).not.toBeNull();
+    expect(fetches()).toBe(1);
+    now.t += 300_000;
+    await jwks.keys(uri);
+    expect(fetches()).toBe(2);
+  });
+
   it('fails on a hanging server within the timeout, on junk, on oversized documents and on redirects', async () => {
     const now = { t: 0 };
     const jwks = cache(now, true, 300);
