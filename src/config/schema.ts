@@ -22,6 +22,24 @@ const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'expec
 const rate = z.string().regex(/^\d+\/(s|m|h)$/, 'expected a rate such as 100/s, 600/m or 1000/h');
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
+/** A serialized origin as browsers send it (`https://app.example.com`, no path), or `*` for any. */
+const corsOrigin = z.string().refine((o) => o === '*' || (URL.canParse(o) && new URL(o).origin === o), 'expected * or an origin such as https://app.example.com (scheme://host[:port], lower case, no path)');
+
+/** A route's CORS: preflights answered without a token, Access-Control-Allow-Origin on responses. */
+export const corsSchema = z
+  .object({
+    origins: z.array(corsOrigin).min(1),
+    methods: z.array(z.enum(METHODS)).min(1).default(['GET', 'HEAD', 'POST']),
+    headers: z.array(headerName).default(['Authorization', 'Content-Type']),
+    credentials: z.boolean().default(false),
+    maxAge: duration.default(600_000),
+  })
+  .strict()
+  .superRefine((cors, ctx) => {
+    // Fetch refuses `Access-Control-Allow-Origin: *` on a credentialed request; echoing any origin instead would trust every site.
+    if (cors.credentials && cors.origins.includes('*')) ctx.addIssue({ code: 'custom', path: ['origins'], message: 'list the origins: * cannot be combined with credentials' });
+  });
+
 const routeApp = z.union([
   appId,
   z.object({ param: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }).strict(),
@@ -51,6 +69,7 @@ export const routeSchema = z
     preserveHost: z.boolean().default(false),
     websocket: z.boolean().default(false),
     rateLimit: z.object({ perToken: rate, perClient: rate, perIp: rate }).partial().strict().optional(),
+    cors: corsSchema.optional(),
   })
   .strict()
   .superRefine((route, ctx) => {

@@ -1,9 +1,12 @@
 /**
  * `POST /oauth/key` and the Hypersign alias `POST /api/v1/app/oauth`: an API key in
  * `X-Api-Secret-Key` (and, when sent, an `Origin` the app allows) becomes an access token.
+ * Web pages call it: preflights are answered for any app's origin, and a response carries
+ * `Access-Control-Allow-Origin` only for an origin of the key's own app.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GatewayError } from '../errors.js';
+import { compileCors, isPreflight, preflight, responseHeaders, type CorsConfig } from '../http/cors.js';
 import type { ApiKeyRecord, ClientStore } from '../store/client-store.js';
 import type { TokenStore } from '../store/token-store.js';
 import { hashSecret, parseSecret, sameDigest } from '../tokens/format.js';
@@ -37,6 +40,9 @@ function singleHeader(rawHeaders: readonly string[], name: string): string | und
   return value;
 }
 
+/** What a browser may send to the key exchange; the origins come from the apps. */
+const KEY_EXCHANGE_CORS: Omit<CorsConfig, 'origins'> = { methods: ['POST'], headers: ['X-Api-Secret-Key', 'Content-Type'], credentials: false, maxAge: 600_000 };
+
 export interface KeyExchangeDeps {
   store: TokenStore;
   clients: ClientStore;
@@ -45,6 +51,16 @@ export interface KeyExchangeDeps {
 }
 
 export function keyExchange(deps: KeyExchangeDeps): RequestHandler[] {
+  // A preflight carries no key, so which app will answer is not known yet: any app's origin may ask.
+  async function answerPreflight(req: Request, res: Response, next: NextFunction): Promise<void> {
+    if (!isPreflight(req.method, req.headers)) return next();
+    const origins = (await deps.store.listApps()).flatMap((app) => app.origins);
+    const answer = preflight(compileCors({ ...KEY_EXCHANGE_CORS, origins }), req.headers);
+    res.set(answer.headers);
+    if (!answer.allowed) throw new GatewayError({ status: 403, error: 'access_denied', description: `CORS preflight refused: ${answer.reason}` });
+    res.status(204).end();
+  }
+
   async function authenticateKey(req: Request, _res: Response, next: NextFunction): Promise<void> {
     const raw = singleHeader(req.rawHeaders, 'x-api-secret-key')?.trim();
     if (!raw) throw invalidRequest('the X-Api-Secret-Key header is required');
@@ -65,6 +81,7 @@ export function keyExchange(deps: KeyExchangeDeps): RequestHandler[] {
     if (origin !== undefined && !app.origins.includes(origin)) {
       throw new GatewayError({ status: 403, error: 'access_denied', description: 'this Origin is not allowed for the app' });
     }
+    res.set(responseHeaders(compileCors({ ...KEY_EXCHANGE_CORS, origins: app.origins }), origin));
     const { token } = await deps.issueAccessToken({
       holder: key.id,
       name: key.name,
@@ -79,5 +96,5 @@ export function keyExchange(deps: KeyExchangeDeps): RequestHandler[] {
     res.status(200).json({ access_token: token, tokenType: 'Bearer', expiresIn: Math.floor(key.tokenTtl / 1000) });
   }
 
-  return [noStore, ignoreBody(MAX_FORM_BYTES), deps.limits.byAddress, authenticateKey, exchange];
+  return [noStore, deps.limits.byAddress, answerPreflight, ignoreBody(MAX_FORM_BYTES), authenticateKey, exchange];
 }

@@ -54,6 +54,26 @@ describe('API key exchange (Hypersign shape)', () => {
     expect(((await bad.json()) as any).error).toBe('access_denied');
   });
 
+  it('answers browsers: preflights for the app\'s origins, Access-Control-Allow-Origin on the exchange', async () => {
+    const ask = (origin: string, headers = 'x-api-secret-key') =>
+      fetch(`${gw.url}/api/v1/app/oauth`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers } });
+    const ok = await ask('https://wallet.example.com', 'content-type,x-api-secret-key');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://wallet.example.com');
+    expect(ok.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('x-api-secret-key');
+    expect(ok.headers.get('vary')).toContain('Origin');
+    for (const refused of [await ask('https://evil.example'), await ask('https://wallet.example.com', 'x-api-secret-key,x-other')]) {
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    const call = await exchange({ 'x-api-secret-key': key.key, origin: 'https://wallet.example.com' }, '/oauth/key');
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBe('https://wallet.example.com');
+    expect(call.headers.get('vary')).toBe('Origin');
+    expect((await exchange({ 'x-api-secret-key': key.key })).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers 401 for a bad key and 400 for a malformed request', async () => {
     for (const value of ['tg_k_wrong', key.key.slice(0, -1) + (key.key.endsWith('A') ? 'B' : 'A'), 'tg_k_' + 'A'.repeat(49)]) {
       const res = await exchange({ 'x-api-secret-key': value });
