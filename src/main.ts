@@ -11,6 +11,7 @@ import { createConsoleHandler } from './admin/console-static.js';
 import { createAudit } from './admin/audit.js';
 import type { Config } from './config/schema.js';
 import { createForwarder } from './edge/forward.js';
+import { createDecisionDoor } from './edge/decision-door.js';
 import { createEdgeObserver } from './edge/observe.js';
 import { createPipeline } from './edge/pipeline.js';
 import { createRateLimiter } from './edge/rate-limit.js';
@@ -43,7 +44,7 @@ export interface Gateway {
   lifecycle: TokenLifecycle;
   metrics: Metrics;
   /** Base URLs of the listeners actually bound (ports resolved when 0 was configured); metrics is '' without a metrics listener. */
-  urls: { main: string; admin: string; metrics: string };
+  urls: { main: string; admin: string; metrics: string; forwardAuth: string };
   /** Swap the route table (config reload). */
   setRoutes(routes: RouteTable): void;
   /** Re-reads `listen.tls` cert and key for new connections (SIGHUP); false when TLS is off or the files are unusable. */
@@ -150,6 +151,10 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     decided: observer.decided,
   });
   const edge = createRequestDoor({ pipeline, forwarder, observer, trust });
+  const forwardAuth = config.forwardAuth;
+  const decisionMount: Mount | null = forwardAuth
+    ? { prefixes: [forwardAuth.path], handler: createDecisionDoor({ pipeline, observer, trust, prefix: forwardAuth.path }) }
+    : null;
   const clients = createClientStore(store, clock);
   const audit = createAudit(logger);
   const clientDeps = { store, clients, lifecycle, audit, clock };
@@ -170,7 +175,9 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const tlsOptions = tlsFiles ? readTlsFiles(tlsFiles) : null;
   const tlsServers: HttpsServer[] = [];
   const adminSeparate = config.listen.adminPort !== undefined && config.listen.adminPort !== config.listen.port;
-  const mainMounts = adminSeparate ? [oauthMount] : [healthMount, adminMount, consoleMount, oauthMount];
+  // Port 0 asks for a listener of its own on any free port.
+  const decisionSeparate = decisionMount !== null && forwardAuth!.port !== undefined && (forwardAuth!.port === 0 || forwardAuth!.port !== config.listen.port);
+  const mainMounts = [...(decisionMount && !decisionSeparate ? [decisionMount] : []), ...(adminSeparate ? [oauthMount] : [healthMount, adminMount, consoleMount, oauthMount])];
   const servers: Server[] = [];
   const make = (handler: RequestListener, secure = false) => {
     const listener = closingWhenDraining(readiness, handler);
@@ -190,6 +197,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   mainServer.on('upgrade', upgrades.handleUpgrade);
   const mainPort = await listen(mainServer, config.listen.port, host);
   const adminPort = adminSeparate ? await listen(make(mounted([healthMount, adminMount, consoleMount], notFound), true), config.listen.adminPort!, host) : mainPort;
+  const decisionPort = decisionSeparate ? await listen(make(mounted([decisionMount!, healthMount], notFound), true), forwardAuth!.port!, host) : mainPort;
   const serveMetrics = async (req: IncomingMessage, res: ServerResponse) => {
     if (health(req, res)) return;
     if (req.url !== '/metrics') return notFound(req, res);
@@ -220,7 +228,9 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     store,
     lifecycle,
     metrics,
-    urls: { main: `${scheme}://${shown}:${mainPort}`, admin: `${scheme}://${shown}:${adminPort}`, metrics: metricsPort === null ? '' : `http://${shown}:${metricsPort}` },
+    urls: { main: `${scheme}://${shown}:${mainPort}`, admin: `${scheme}://${shown}:${adminPort}`, metrics: metricsPort === null ? '' : `http://${shown}:${metricsPort}`,
+      forwardAuth: forwardAuth ? `${scheme}://${shown}:${decisionPort}${forwardAuth.path}` : '',
+    },
     setRoutes: (next) => {
       routes = next;
     },

@@ -14,7 +14,11 @@ export const duration = z.union([z.number(), z.string()]).transform((value, ctx)
   return parsed.ms;
 });
 
-export const appId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ -');
+// `.` and `..` would be path segments in /admin/v1/apps/{app}, resolved away by any URL client.
+export const appId = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ -')
+  .refine((id) => id !== '.' && id !== '..', 'expected an id other than "." and ".."');
 export const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, 'expected a scope token (RFC 6749 3.3)');
 const routeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ -');
 const port = z.number().int().min(0).max(65535);
@@ -193,6 +197,15 @@ export const configSchema = z
     /** How many replicas share the limits: each enforces limit / replicas while Redis cannot count. */
     rateLimit: z.object({ replicas: z.number().int().min(1).default(1) }).strict().prefault({}),
     shutdown: z.object({ grace: duration.default(10_000), drainDelay: duration.default(2_000) }).strict().prefault({}),
+    /** The decision endpoint for ingresses that forward themselves (nginx auth_request, Traefik, Caddy, Envoy ext_authz). */
+    forwardAuth: z
+      .object({
+        path: z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'expected a path such as /auth/verify').default('/auth/verify'),
+        /** Its own listener; without it the endpoint is served on the main listener. */
+        port: port.optional(),
+      })
+      .strict()
+      .optional(),
     routes: z.array(routeSchema).default([]),
   })
   .strict()
@@ -202,6 +215,9 @@ export const configSchema = z
       if (seen.has(route.name)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'name'], message: `duplicate route name "${route.name}"` });
       seen.add(route.name);
     });
+    if (config.forwardAuth && config.listen.trustedProxies.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['forwardAuth'], message: 'needs listen.trustedProxies: only a trusted ingress may ask for a decision' });
+    }
     const redis = config.store.redis;
     const memoryStore = (config.store.driver ?? (config.store.url || redis?.cluster || redis?.sentinels ? 'redis' : 'memory')) === 'memory';
     if (memoryStore && config.listen.workers !== 1) {
@@ -212,7 +228,16 @@ export const configSchema = z
     if (config.store.driver === 'redis' && !config.store.url && !redis?.cluster && !redis?.sentinels) {
       ctx.addIssue({ code: 'custom', path: ['store', 'url'], message: 'required for driver redis (or store.redis.cluster / sentinels)' });
     }
+    // Sliding expiry writes a use at most ttl/4 apart and needs it landed within the next ttl/4
+    // (tokens/touch-schedule.ts); 60 s is the shortest ttl the admin API gives a token.
+    if (config.tokens.ttl < MIN_TOKEN_TTL) ctx.addIssue({ code: 'custom', path: ['tokens', 'ttl'], message: 'must be at least 60s' });
+    if (config.store.timeout * 4 >= MIN_TOKEN_TTL) {
+      ctx.addIssue({ code: 'custom', path: ['store', 'timeout'], message: 'must be under 15s, so a token used once per ttl/2 is slid before it expires' });
+    }
   });
+
+/** The shortest lifetime of any token, ms (HYPR's minimum). */
+export const MIN_TOKEN_TTL = 60_000;
 
 export type Config = z.output<typeof configSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;

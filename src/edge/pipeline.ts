@@ -120,3 +120,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return authenticate(ctx, route);
   };
 }
+
+/** Runs the pipeline for one door and hands the decision to `answer`; a step that throws or rejects goes to `fail`. */
+export function runPipeline(pipeline: Pipeline, ctx: EdgeContext, answer: (decision: Decision) => void, fail: (err: unknown) => void): void {
+  try {
+    const decision = pipeline(ctx);
+    if (decision instanceof Promise) decision.then(answer, fail);
+    else answer(decision);
+  } catch (err) {
+    fail(err);
+  }
+}

@@ -5,7 +5,7 @@ import { sendError } from '../http/error-response.js';
 import { EdgeContext } from './context.js';
 import type { Forwarder } from './forward.js';
 import type { EdgeObserver } from './observe.js';
-import type { Decision, Pipeline } from './pipeline.js';
+import { runPipeline, type Decision, type Pipeline } from './pipeline.js';
 import { REFUSALS } from './refusals.js';
 import { pickRequestId } from './upstream-headers.js';
 
@@ -27,16 +27,9 @@ export function createRequestDoor(deps: RequestDoorDeps) {
   return function handleEdgeRequest(req: IncomingMessage, res: ServerResponse): void {
     const ctx = new EdgeContext(req, 'proxy', pickRequestId(req.headers['x-request-id'], randomUUID));
     res.once('close', () => observer.finished(ctx, res.statusCode, !res.writableFinished));
-    const fail = (err: unknown) => {
+    runPipeline(pipeline, ctx, (decision) => answer(ctx, res, decision), (err) => {
       observer.failed(ctx, err);
       sendError(res, REFUSALS.internal, ctx.requestId);
-    };
-    try {
-      const decision = pipeline(ctx);
-      if (decision instanceof Promise) decision.then((d) => answer(ctx, res, d), fail);
-      else answer(ctx, res, decision);
-    } catch (err) {
-      fail(err);
-    }
+    });
   };
 }

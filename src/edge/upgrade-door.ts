@@ -10,7 +10,7 @@ import type { ErrorFields } from '../errors.js';
 import { writeErrorToSocket } from '../http/error-response.js';
 import { EdgeContext } from './context.js';
 import type { EdgeObserver } from './observe.js';
-import type { Decision, Pipeline } from './pipeline.js';
+import { runPipeline, type Decision, type Pipeline } from './pipeline.js';
 import { REFUSALS } from './refusals.js';
 import { openTunnel } from './tunnel.js';
 import { pickRequestId } from './upstream-headers.js';
@@ -42,17 +42,10 @@ export function createUpgradeDoor(deps: UpgradeDoorDeps) {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       const ctx = new EdgeContext(req, 'upgrade', pickRequestId(req.headers['x-request-id'], randomUUID));
       socket.on('error', () => socket.destroy());
-      const fail = (err: unknown) => {
+      runPipeline(deps.pipeline, ctx, (decision) => answer(ctx, socket, head, decision), (err) => {
         deps.observer.failed(ctx, err);
         refuse(ctx, socket, REFUSALS.internal);
-      };
-      try {
-        const decision = deps.pipeline(ctx);
-        if (decision instanceof Promise) decision.then((d) => answer(ctx, socket, head, d), fail);
-        else answer(ctx, socket, head, decision);
-      } catch (err) {
-        fail(err);
-      }
+      });
     },
     /** Ends every open tunnel (shutdown, after the grace period). */
     closeAll(): void {

@@ -1,0 +1,63 @@
+/**
+ * The forward-auth door: an ingress (nginx `auth_request`, Traefik ForwardAuth, Caddy `forward_auth`, Envoy
+ * `ext_authz`) asks whether a request may pass, and forwards it itself. The same pipeline decides; the answer is
+ * 200 with the identity headers for the ingress to copy upstream, or the edge's own refusal. No body is read.
+ * Only a trusted ingress (`listen.trustedProxies`) may describe a request, so a client cannot ask about a path of
+ * its choosing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorFields } from '../errors.js';
+import { sendError } from '../http/error-response.js';
+import { EdgeContext } from './context.js';
+import type { EdgeObserver } from './observe.js';
+import { originalRequest } from './original-request.js';
+import { runPipeline, type Decision, type Pipeline } from './pipeline.js';
+import { REFUSALS } from './refusals.js';
+import { identityHeaders, pickRequestId } from './upstream-headers.js';
+
+export interface DecisionDoorDeps {
+  pipeline: Pipeline;
+  observer: EdgeObserver;
+  trust(address: string | undefined): boolean;
+  /** Where the endpoint is mounted, e.g. `/auth/verify`; Envoy appends the original path to it. */
+  prefix: string;
+}
+
+const UNTRUSTED: ErrorFields = { status: 403, error: 'access_denied', description: 'forward-auth decisions are answered only for trusted ingress addresses' };
+const NO_ORIGINAL: ErrorFields = { status: 400, error: 'invalid_request', description: 'the original request cannot be read from the forward-auth headers' };
+
+function allow(ctx: EdgeContext, res: ServerResponse): void {
+  const headers: string[] = [];
+  identityHeaders(ctx, headers);
+  res.statusCode = 200;
+  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+  res.setHeader('x-request-id', ctx.requestId);
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('content-length', 0);
+  res.end();
+}
+
+export function createDecisionDoor(deps: DecisionDoorDeps) {
+  const { pipeline, observer } = deps;
+
+  function answer(ctx: EdgeContext, res: ServerResponse, decision: Decision): void {
+    if (decision.kind === 'refuse') sendError(res, decision.error, ctx.requestId);
+    else allow(ctx, res);
+  }
+
+  return function handleDecision(req: IncomingMessage, res: ServerResponse): void {
+    const ctx = new EdgeContext(req, 'forward-auth', pickRequestId(req.headers['x-request-id'], randomUUID));
+    res.once('close', () => observer.finished(ctx, res.statusCode, !res.writableFinished));
+    if (!deps.trust(req.socket.remoteAddress)) return sendError(res, UNTRUSTED, ctx.requestId);
+    const original = originalRequest(req, deps.prefix);
+    if (!original) return sendError(res, NO_ORIGINAL, ctx.requestId);
+    ctx.method = original.method;
+    ctx.target = original.target;
+    ctx.hostHeader = original.host;
+    runPipeline(pipeline, ctx, (decision) => answer(ctx, res, decision), (err) => {
+      observer.failed(ctx, err);
+      sendError(res, REFUSALS.internal, ctx.requestId);
+    });
+  };
+}
