@@ -15,6 +15,8 @@ export interface TollgateOptions {
   upstream: string;
   /** Extra `node` flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra environment for the process. */
+  env?: Record<string, string>;
   accessLog?: boolean;
   /** `listen.workers` (default 1: one process). */
   workers?: number;
@@ -37,7 +39,7 @@ export function startTollgate(options: TollgateOptions): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-config-'));
   const file = join(dir, 'tollgate.yaml');
   writeFileSync(file, stringify(tollgateConfig(options)));
-  return startProcess('tollgate', process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve', '--config', file], {}, (line) => {
+  return startProcess('tollgate', process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve', '--config', file], options.env ?? {}, (line) => {
     if (!line.includes('tollgate listening')) return null;
     return (JSON.parse(line) as { urls: { main: string } }).urls.main;
   });
