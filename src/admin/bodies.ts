@@ -1,19 +1,21 @@
 /** Admin request bodies: validated with field paths, durations parsed like the config file's. */
 import { z } from 'zod';
-import { appId, duration, scopeName } from '../config/schema.js';
+import { appId, duration, MIN_TOKEN_TTL, scopeName } from '../config/schema.js';
 import { formatIssues } from '../config/load.js';
 import { ValidationError } from '../errors.js';
 
 const origin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected an origin such as https://app.example.com');
 const name = z.string().trim().min(1).max(128);
 const subject = z.string().trim().min(1).max(256);
+/** An app's default token lifetime: sliding expiry is only guaranteed from the minimum up (config/schema.ts). */
+const appTokenTtl = duration.refine((ms) => ms >= MIN_TOKEN_TTL, 'must be at least 60s');
 
 export const appCreateBody = z
-  .object({ id: appId, name, scopes: z.array(scopeName).max(256).default([]), origins: z.array(origin).max(64).default([]), tokenTtl: duration.optional() })
+  .object({ id: appId, name, scopes: z.array(scopeName).max(256).default([]), origins: z.array(origin).max(64).default([]), tokenTtl: appTokenTtl.optional() })
   .strict();
 
 export const appPatchBody = z
-  .object({ name, scopes: z.array(scopeName).max(256), origins: z.array(origin).max(64), tokenTtl: duration })
+  .object({ name, scopes: z.array(scopeName).max(256), origins: z.array(origin).max(64), tokenTtl: appTokenTtl })
   .partial()
   .strict();
 

@@ -5,6 +5,7 @@ import type { TokenStore } from '../store/token-store.js';
 import type { Clock, Page, Principal, TokenKind, TokenRecord } from '../types.js';
 import { generateSecret, hashSecret, parseSecret, sameDigest, tokenIdFromHash } from './format.js';
 import type { TokenCache } from './token-cache.js';
+import { createTouchSchedule } from './touch-schedule.js';
 
 export interface IssueInput {
   app: string;
@@ -25,8 +26,6 @@ export type Verification = { ok: true; record: TokenRecord } | { ok: false; reas
 
 /** Listeners told about every revocation (local caches, pub/sub to other replicas). */
 export type RevocationListener = (record: TokenRecord) => void;
-
-const TOUCH_MEMORY_LIMIT = 100_000;
 
 export interface TokenLifecycle {
   issue(input: IssueInput): Promise<{ token: string; record: TokenRecord }>;
@@ -50,9 +49,7 @@ export interface TokenLifecycle {
 /** `cache`: the local record cache for `verify` (shared stores only; introspection always reads the store). */
 export function createTokenLifecycle(store: TokenStore, config: Config, clock: Clock, cache?: TokenCache): TokenLifecycle {
   const listeners: RevocationListener[] = [];
-  /** Last touch per token on this replica: at most one store write per token per touchInterval. */
-  const lastTouch = new Map<string, number>();
-  const touchInterval = config.tokens.touchInterval;
+  const touches = createTouchSchedule(config.tokens.touchInterval);
   const reads = new Map<string, { epoch: number; read: Promise<TokenRecord | null> }>();
 
   function defaults(kind: TokenKind): { ttl: number; sliding: boolean } {
@@ -62,12 +59,12 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
   }
 
   function touchLater(record: TokenRecord, now: number): void {
-    const last = Math.max(record.lastUsedAt ?? 0, lastTouch.get(record.id) ?? 0);
-    if (now - last < touchInterval) return;
-    if (lastTouch.size >= TOUCH_MEMORY_LIMIT) lastTouch.clear();
-    lastTouch.set(record.id, now);
-    // Off the request's critical path: a failed touch costs at most one interval of sliding.
-    store.touchToken(record.id, now).catch(() => lastTouch.delete(record.id));
+    if (!touches.due(record, now)) return;
+    // Off the request's critical path.
+    store.touchToken(record.id, now).then(
+      () => touches.succeeded(record.id),
+      () => touches.failed(record.id, clock()),
+    );
   }
 
   async function readRecord(id: string, useCache: boolean): Promise<TokenRecord | null> {

@@ -86,6 +86,34 @@ describe('token lifecycle', () => {
     expect((await store.getToken(record.id))?.expiresAt).toBe(record.createdAt + 15 * DAY);
   });
 
+  it('slides a 60 s token used at 0, 30 and 50 s with the default touchInterval: still valid at 70 and 105 s', async () => {
+    const { token, record } = await lifecycle.issue({ app: 'a', kind: 'api', name: 'n', scopes: [], createdBy: 'x', ttl: 60_000 });
+    for (const at of [0, 30_000, 50_000]) {
+      now = record.createdAt + at;
+      expect((await lifecycle.verify(token)).ok).toBe(true);
+      await flush();
+    }
+    now = record.createdAt + 70_000;
+    expect((await lifecycle.verify(token)).ok).toBe(true);
+    await flush();
+    now = record.createdAt + 125_000;
+    expect((await lifecycle.verify(token)).ok).toBe(true);
+  });
+
+  it('backs off when touches fail: a hot token does not send one per request to a failing store', async () => {
+    const { token } = await lifecycle.issue({ app: 'a', kind: 'api', name: 'n', scopes: [], createdBy: 'x' });
+    store.touchToken = async () => {
+      store.touches++;
+      throw new Error('store timeout');
+    };
+    for (let i = 0; i < 50; i++) {
+      now += 20;
+      await lifecycle.verify(token);
+      await flush();
+    }
+    expect(store.touches).toBe(1);
+  });
+
   it('says expired after the lifetime passes unused, and does not slide it', async () => {
     const { token, record } = await lifecycle.issue({ app: 'a', kind: 'api', name: 'n', scopes: [], createdBy: 'x', ttl: 60_000 });
     now += 60_000;
