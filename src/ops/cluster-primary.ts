@@ -85,7 +85,8 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
   cluster.on('exit', (worker, code, signal) => {
     const hadListened = listening.delete(worker.id);
     if (stopping) {
-      if (code !== 0) failed = true;
+      // A worker still starting when the shutdown came is ended by the signal itself: not a failure.
+      if (code !== 0 && signal !== 'SIGTERM') failed = true;
       if (Object.keys(cluster.workers ?? {}).length === 0) finish();
       return;
     }
