@@ -7,6 +7,7 @@ import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import type { Clock } from '../types.js';
 import { appsRouter, type AppsDeps } from './apps-router.js';
 import type { Audit } from './audit.js';
+import { OPENAPI_PATH, openApiHandler } from './openapi.js';
 import { authenticateAdmin } from './require-admin.js';
 import { tokensRouter } from './tokens-router.js';
 
@@ -56,6 +57,8 @@ export function createAdminApp(deps: AdminDeps): Express {
   api.use((_req, _res) => {
     throw new GatewayError({ status: 404, error: 'not_found', description: 'no such admin endpoint' });
   });
+  // The document describes shapes only, as the README does: no admin token needed to read it.
+  app.get(OPENAPI_PATH, openApiHandler());
   app.use('/admin/v1', api);
   app.use(errorRenderer(deps.logger));
   return app;

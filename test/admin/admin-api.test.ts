@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { assertDocumented, checkAdminResponses } from '../helpers/openapi.js';
 
 let gw: TestGateway;
 
 beforeAll(async () => {
-  gw = await startTestGateway({});
+  gw = checkAdminResponses(await startTestGateway({}));
 });
 afterAll(async () => {
   await gw.close();
@@ -17,7 +18,9 @@ async function as(token: string | null, method: string, path: string, body?: unk
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  const parsed = text ? JSON.parse(text) : null;
+  assertDocumented(method, `/admin/v1${path}`, res.status, parsed);
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 describe('admin API: authentication', () => {

@@ -1,13 +1,14 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { checkAdminResponses } from '../helpers/openapi.js';
 import { dumpPrefix } from '../helpers/redis.js';
 import { basic, postForm } from '../helpers/oauth.js';
 
 let gw: TestGateway;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ tokenEndpoint: { rateLimit: { perIp: false, perClient: false } } });
+  gw = checkAdminResponses(await startTestGateway({ tokenEndpoint: { rateLimit: { perIp: false, perClient: false } } }));
   await gw.admin('POST', '/apps', { id: 'app1', name: 'one', scopes: ['read', 'write'] });
 });
 
