@@ -26,7 +26,8 @@ export interface ForwardObserver {
 }
 
 export interface Forwarder {
-  forward(ctx: EdgeContext, res: ServerResponse, trustedPeer: boolean): void;
+  /** `cors`: the route's CORS answer headers for this request's Origin, set on the response in place of the upstream's. */
+  forward(ctx: EdgeContext, res: ServerResponse, trustedPeer: boolean, cors: Record<string, string> | null): void;
   close(): Promise<void>;
 }
 
@@ -40,6 +41,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly res: ServerResponse,
     private readonly observer: ForwardObserver,
     private readonly started: number,
+    private readonly cors: Record<string, string> | null,
   ) {
     res.once('close', () => {
       if (!res.writableFinished) this.abort?.(new Error('client went away'));
@@ -55,7 +57,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.observer.upstream(this.ctx.route!, (performance.now() - this.started) / 1000);
     this.resume = resume;
-    this.res.writeHead(statusCode, downstreamResponseHeaders(rawHeaders));
+    const headers = downstreamResponseHeaders(rawHeaders, this.cors !== null);
+    if (this.cors) for (const name in this.cors) headers.push(name, this.cors[name]!);
+    this.res.writeHead(statusCode, headers);
     return true;
   }
 
@@ -99,13 +103,13 @@ export function createForwarder(observer: ForwardObserver): Forwarder {
   }
 
   return {
-    forward(ctx, res, trustedPeer) {
+    forward(ctx, res, trustedPeer, cors) {
       const route = ctx.route!;
       const req = ctx.req;
       const body = hasBody(req) ? req : null;
       // The client's `Expect: 100-continue` is answered here, now that the request is authorized.
       if (body && req.headers.expect !== undefined) res.writeContinue();
-      const exchange = new Exchange(ctx, res, observer, performance.now());
+      const exchange = new Exchange(ctx, res, observer, performance.now(), cors);
       poolFor(route).dispatch({
         method: ctx.method as Dispatcher.HttpMethod,
         path: upstreamPath(route, ctx.path, ctx.query),

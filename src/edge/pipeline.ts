@@ -7,6 +7,7 @@
  * back synchronously unless a step waits on the store (a token the local cache cannot vouch for, a rate limit).
  */
 import type { ErrorFields } from '../errors.js';
+import { isPreflight, preflight } from '../http/cors.js';
 import { framingProblem, type FramingProblem } from '../http/framing.js';
 import { parseHost } from '../http/host.js';
 import type { DecisionReason } from '../ops/metrics.js';
@@ -22,7 +23,9 @@ import type { CompiledRoute, RouteTable } from './routes.js';
 
 export type Decision =
   | { kind: 'allow' }
-  | { kind: 'refuse'; error: ErrorFields };
+  | { kind: 'refuse'; error: ErrorFields }
+  /** A CORS preflight on a route with `cors`: answered by the gateway, no token needed. */
+  | { kind: 'preflight'; allowed: boolean; headers: Record<string, string> };
 
 export interface PipelineDeps {
   /** The current route table (replaced on reload). */
@@ -116,6 +119,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const route = match.route;
     ctx.route = route;
     ctx.params = match.params;
+    // A preflight carries no token by design; on the forward-auth door it passes, and the ingress forwards it.
+    if (route.cors !== null && ctx.door !== 'upgrade' && isPreflight(ctx.method, ctx.req.headers)) {
+      if (ctx.door === 'forward-auth') return ALLOW;
+      const answer = preflight(route.cors, ctx.req.headers);
+      return { kind: 'preflight', allowed: answer.allowed, headers: answer.headers };
+    }
     if (route.config.auth === 'none') return route.config.rateLimit ? limit(ctx, route, performance.now()) : ALLOW;
     return authenticate(ctx, route);
   };

@@ -6,6 +6,7 @@ import { EdgeContext } from './context.js';
 import type { Forwarder } from './forward.js';
 import type { EdgeObserver } from './observe.js';
 import { runPipeline, type Decision, type Pipeline } from './pipeline.js';
+import { answerPreflight, corsHeaders } from './cors-answers.js';
 import { REFUSALS } from './refusals.js';
 import { pickRequestId } from './upstream-headers.js';
 
@@ -20,8 +21,16 @@ export function createRequestDoor(deps: RequestDoorDeps) {
   const { pipeline, forwarder, observer } = deps;
 
   function answer(ctx: EdgeContext, res: ServerResponse, decision: Decision): void {
-    if (decision.kind === 'refuse') return sendError(res, decision.error, ctx.requestId);
-    forwarder.forward(ctx, res, deps.trust(ctx.req.socket.remoteAddress));
+    // A browser can read the gateway's own refusals too, or it would report a CORS failure instead of the 401.
+    const cors = corsHeaders(ctx);
+    switch (decision.kind) {
+      case 'allow':
+        return forwarder.forward(ctx, res, deps.trust(ctx.req.socket.remoteAddress), cors);
+      case 'refuse':
+        return sendError(res, decision.error, ctx.requestId, cors ?? undefined);
+      case 'preflight':
+        return answerPreflight(res, decision.allowed, decision.headers, ctx.requestId);
+    }
   }
 
   return function handleEdgeRequest(req: IncomingMessage, res: ServerResponse): void {

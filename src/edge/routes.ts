@@ -1,5 +1,6 @@
 /** The route table: compiled once at load, matched in order against the canonical path. */
 import type { RouteConfig } from '../config/schema.js';
+import { compileCors, type Cors } from '../http/cors.js';
 
 export interface CompiledRoute {
   config: RouteConfig;
@@ -16,6 +17,8 @@ export interface CompiledRoute {
   /** Upstream base path without its trailing slash ('' for `/`). */
   upstreamBase: string;
   stripPrefix: string | null;
+  /** Compiled `cors` block: preflights answered here without a token, allow-origin on every answer. */
+  cors: Cors | null;
 }
 
 export interface RouteMatch {
@@ -64,6 +67,7 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
     upstream,
     upstreamBase: upstream.pathname.replace(/\/+$/, ''),
     stripPrefix: config.stripPrefix?.replace(/\/+$/, '') ?? null,
+    cors: config.cors ? compileCors(config.cors) : null,
   };
 }
 

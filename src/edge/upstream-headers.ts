@@ -68,8 +68,10 @@ export function upstreamRequestHeaders(ctx: EdgeContext, trustedPeer: boolean): 
   return out;
 }
 
-/** The upstream's response headers as a flat list of strings, hop-by-hop ones removed. */
-export function downstreamResponseHeaders(raw: readonly Buffer[]): string[] {
+const CORS_ANSWERS = new Set(['access-control-allow-origin', 'access-control-allow-credentials']);
+
+/** The upstream's response headers as a flat list of strings, hop-by-hop ones removed (and its CORS answer, when the route gives its own). */
+export function downstreamResponseHeaders(raw: readonly Buffer[], ownCors = false): string[] {
   const names: string[] = [];
   // Header bytes are latin1 on the wire; decoding them as such passes them through unchanged.
   for (let i = 0; i < raw.length; i++) names.push(raw[i]!.toString('latin1'));
@@ -77,7 +79,7 @@ export function downstreamResponseHeaders(raw: readonly Buffer[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < names.length; i += 2) {
     const lower = names[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed?.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower) || (ownCors && CORS_ANSWERS.has(lower))) continue;
     out.push(names[i]!, names[i + 1]!);
   }
   return out;

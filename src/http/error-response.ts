@@ -13,8 +13,11 @@ export function errorBody(err: ErrorFields): string {
     : { error: err.error, error_description: err.description, code: err.code });
 }
 
-/** Answers with the error; a response already under way is cut off instead (its status is already out). */
-export function sendError(res: ServerResponse, err: ErrorFields, requestId: string): void {
+/**
+ * Answers with the error (plus `extra` headers, such as CORS); a response already under way is cut off
+ * instead (its status is already out).
+ */
+export function sendError(res: ServerResponse, err: ErrorFields, requestId: string, extra?: Record<string, string>): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -26,6 +29,7 @@ export function sendError(res: ServerResponse, err: ErrorFields, requestId: stri
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-request-id', requestId);
   if (err.headers) for (const name in err.headers) res.setHeader(name, err.headers[name]!);
+  if (extra) for (const name in extra) res.setHeader(name, extra[name]!);
   res.end(body);
 }
 
