@@ -25,6 +25,7 @@ import { metadataEndpoint } from './metadata.js';
 import { noStore, oauthErrorRenderer } from './oauth-errors.js';
 import { revokeEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token-endpoint.js';
+import type { ClientAddressing } from '../http/client-address.js';
 import { createTokenRateLimits } from './token-rate-limits.js';
 
 export interface OAuthDeps {
@@ -35,6 +36,8 @@ export interface OAuthDeps {
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
+  /** Who the client is, decided by http/client-address.ts for every listener. */
+  addressing: ClientAddressing;
 }
 
 export const HYPR_EXCHANGE_PATH = '/rp/token/endpoint/exchange/clientcredentials';
@@ -69,7 +72,7 @@ export function createOAuthApp(deps: OAuthDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.set('trust proxy', config.listen.trustedProxies.length > 0 ? config.listen.trustedProxies : false);
+  app.set('trust proxy', deps.addressing.expressTrust);
   app.set('query parser', false);
 
   const token = tokenEndpoint({ store, authenticateClient, limits, issueAccessToken });

@@ -84,7 +84,7 @@ describe('tokens in the query string', () => {
     for (const path of ['/public/x?access_token=abc', '/hdr/x?a=1&access_token=abc', '/anything?%61ccess_token=abc']) {
       const res = await fetch(`${gw.url}${path}`, { headers: { 'x-rp-app': 'appA' } });
       expect(res.status, path).toBe(400);
-      expect((await res.json()).error).toBe('invalid_request');
+      expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
     }
     expect(upstream.requests.length).toBe(before);
   });

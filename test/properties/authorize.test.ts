@@ -37,7 +37,7 @@ describe('scope matching and authorization (properties)', () => {
         const route = compileRoute(routeSchema.parse({ name: 'r', match: { path: '/x/:app/*' }, upstream: 'http://u:1', app, kinds, scopes: all, anyScopes: any }));
         const principal: Principal = { tokenId: 'tok_1', app: 'rp1', kind: tokenKind, scopes: granted, subject: 's' };
         const requested = spec === 'fixed' ? 'rp1' : claimed;
-        const decision = authorize(route, principal, { app: claimed }, { 'x-rp-app': claimed });
+        const decision = authorize(route, principal, { app: claimed }, ['X-RP-App', claimed]);
         const okKind = kinds.includes(tokenKind);
         const okApp = requested === 'rp1';
         const okAll = all.every((s) => granted.includes(s));
@@ -51,12 +51,25 @@ describe('scope matching and authorization (properties)', () => {
     );
   });
 
-  it('never allows a token of one app through a header-bound route by a repeated or differently cased header', () => {
+  it('never allows a token of one app through a header-bound route by a missing, other, or differently valued header', () => {
     const route = compileRoute(routeSchema.parse({ name: 'r', match: { path: '/x/*' }, upstream: 'http://u:1', app: { header: 'X-RP-App' } }));
     fc.assert(
-      fc.property(fc.oneof(fc.constant(undefined), fc.constantFrom('rp2', 'RP1', ' rp1', 'rp1 '), fc.array(fc.constantFrom('rp1', 'rp2'), { minLength: 2, maxLength: 3 })), (value) => {
+      fc.property(fc.oneof(fc.constant(undefined), fc.constantFrom('rp2', 'RP1', ' rp1', 'rp1 ')), fc.constantFrom('X-RP-App', 'x-rp-app', 'X_RP_App'), (value, name) => {
         const principal: Principal = { tokenId: 'tok_1', app: 'rp1', kind: 'api', scopes: [], subject: 's' };
-        expect(authorize(route, principal, {}, { 'x-rp-app': value as string | undefined })).toEqual({ reason: 'wrong_app' });
+        const raw = value === undefined ? [] : [name, value];
+        expect(authorize(route, principal, {}, raw)).toEqual({ reason: 'wrong_app' });
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses a header-bound request whose app header appears more than once, whatever the values', () => {
+    const route = compileRoute(routeSchema.parse({ name: 'r', match: { path: '/x/*' }, upstream: 'http://u:1', app: { header: 'X-RP-App' } }));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('rp1', 'rp2'), { minLength: 2, maxLength: 3 }), (values) => {
+        const principal: Principal = { tokenId: 'tok_1', app: 'rp1', kind: 'api', scopes: [], subject: 's' };
+        const raw = values.flatMap((v, i) => [i % 2 ? 'x-rp-app' : 'X-RP-App', v]);
+        expect(authorize(route, principal, {}, raw)?.reason).toBe('malformed');
       }),
       RUNS,
     );
