@@ -37,6 +37,15 @@ function operation(method: Method, where: '/apps' | '{app}', op: Operation) {
   };
 }
 
+/** The operations of one area, all under the area's scope; `where` as in `operation`. */
+function area(scope: AdminScope, where: '/apps' | '{app}') {
+  return (method: Method, summary: string, ok: Record<string, unknown>, extra: Pick<Operation, 'body' | 'parameters'> = {}) => operation(method, where, { summary, scope, ok, ...extra });
+}
+const appList = area('admin.apps', '/apps');
+const apps = area('admin.apps', '{app}');
+const tokens = area('admin.tokens', '{app}');
+const clients = area('admin.clients', '{app}');
+
 const param = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
 const app = param('app', 'app id');
 const id = (what: string) => param('id', `${what} id`);
@@ -44,47 +53,47 @@ const id = (what: string) => param('id', `${what} id`);
 export function adminPaths() {
   return {
     '/admin/v1/apps': {
-      get: operation('get', '/apps', { summary: 'List apps', scope: 'admin.apps', ok: { 200: answer('every app', 'AppList') } }),
-      post: operation('post', '/apps', { summary: 'Create an app', scope: 'admin.apps', body: 'AppCreate', ok: { 201: answer('the app', 'App') } }),
+      get: appList('get', 'List apps', { 200: answer('every app', 'AppList') }),
+      post: appList('post', 'Create an app', { 201: answer('the app', 'App') }, { body: 'AppCreate' }),
     },
     '/admin/v1/apps/{app}': {
       parameters: [app],
-      get: operation('get', '{app}', { summary: 'Read an app', scope: 'admin.apps', ok: { 200: answer('the app', 'App') } }),
-      patch: operation('patch', '{app}', { summary: 'Change an app', scope: 'admin.apps', body: 'AppPatch', ok: { 200: answer('the changed app', 'App') } }),
-      delete: operation('delete', '{app}', { summary: 'Delete an app, revoking its tokens and removing its clients and API keys', scope: 'admin.apps', ok: { 204: noContent('deleted') } }),
+      get: apps('get', 'Read an app', { 200: answer('the app', 'App') }),
+      patch: apps('patch', 'Change an app', { 200: answer('the changed app', 'App') }, { body: 'AppPatch' }),
+      delete: apps('delete', 'Delete an app, revoking its tokens and removing its clients and API keys', { 204: noContent('deleted') }),
     },
     '/admin/v1/apps/{app}/tokens': {
       parameters: [app],
-      get: operation('get', '{app}', { summary: 'List an app\'s live tokens, a page at a time', scope: 'admin.tokens', parameters: queryParameters(pageQuery), ok: { 200: answer('a page of token records (never a token)', 'TokenPage') } }),
-      post: operation('post', '{app}', { summary: 'Issue a token', scope: 'admin.tokens', body: 'TokenCreate', ok: { 201: answer('the record and the token, shown this once', 'CreatedToken') } }),
+      get: tokens('get', 'List an app\'s live tokens, a page at a time', { 200: answer('a page of token records (never a token)', 'TokenPage') }, { parameters: queryParameters(pageQuery) }),
+      post: tokens('post', 'Issue a token', { 201: answer('the record and the token, shown this once', 'CreatedToken') }, { body: 'TokenCreate' }),
     },
     '/admin/v1/apps/{app}/tokens/{id}': {
       parameters: [app, id('token (tok_...)')],
-      get: operation('get', '{app}', { summary: 'Read a token record', scope: 'admin.tokens', ok: { 200: answer('the token record', 'Token') } }),
-      delete: operation('delete', '{app}', { summary: 'Revoke a token', scope: 'admin.tokens', ok: { 204: noContent('revoked') } }),
+      get: tokens('get', 'Read a token record', { 200: answer('the token record', 'Token') }),
+      delete: tokens('delete', 'Revoke a token', { 204: noContent('revoked') }),
     },
     '/admin/v1/apps/{app}/clients': {
       parameters: [app],
-      get: operation('get', '{app}', { summary: 'List an app\'s OAuth clients', scope: 'admin.clients', ok: { 200: answer('every client (never a secret)', 'ClientList') } }),
-      post: operation('post', '{app}', { summary: 'Register an OAuth client', scope: 'admin.clients', body: 'ClientCreate', ok: { 201: answer('the client and its secret or generated key, shown this once', 'CreatedClient') } }),
+      get: clients('get', 'List an app\'s OAuth clients', { 200: answer('every client (never a secret)', 'ClientList') }),
+      post: clients('post', 'Register an OAuth client', { 201: answer('the client and its secret or generated key, shown this once', 'CreatedClient') }, { body: 'ClientCreate' }),
     },
     '/admin/v1/apps/{app}/clients/{id}': {
       parameters: [app, id('client (cl_...)')],
-      get: operation('get', '{app}', { summary: 'Read a client', scope: 'admin.clients', ok: { 200: answer('the client', 'Client') } }),
-      delete: operation('delete', '{app}', { summary: 'Delete a client, revoking its tokens', scope: 'admin.clients', ok: { 204: noContent('deleted') } }),
+      get: clients('get', 'Read a client', { 200: answer('the client', 'Client') }),
+      delete: clients('delete', 'Delete a client, revoking its tokens', { 204: noContent('deleted') }),
     },
     '/admin/v1/apps/{app}/clients/{id}/secret': {
       parameters: [app, id('client (cl_...)')],
-      post: operation('post', '{app}', { summary: 'Rotate a client secret', scope: 'admin.clients', ok: { 200: answer('the new secret, shown this once', 'RotatedSecret') } }),
+      post: clients('post', 'Rotate a client secret', { 200: answer('the new secret, shown this once', 'RotatedSecret') }),
     },
     '/admin/v1/apps/{app}/api-keys': {
       parameters: [app],
-      get: operation('get', '{app}', { summary: 'List an app\'s API keys', scope: 'admin.clients', ok: { 200: answer('every API key record (never a key)', 'ApiKeyList') } }),
-      post: operation('post', '{app}', { summary: 'Create an API key for key exchange', scope: 'admin.clients', body: 'ApiKeyCreate', ok: { 201: answer('the record and the key, shown this once', 'CreatedApiKey') } }),
+      get: clients('get', 'List an app\'s API keys', { 200: answer('every API key record (never a key)', 'ApiKeyList') }),
+      post: clients('post', 'Create an API key for key exchange', { 201: answer('the record and the key, shown this once', 'CreatedApiKey') }, { body: 'ApiKeyCreate' }),
     },
     '/admin/v1/apps/{app}/api-keys/{id}': {
       parameters: [app, id('API key')],
-      delete: operation('delete', '{app}', { summary: 'Delete an API key, revoking its tokens', scope: 'admin.clients', ok: { 204: noContent('deleted') } }),
+      delete: clients('delete', 'Delete an API key, revoking its tokens', { 204: noContent('deleted') }),
     },
     '/admin/v1/openapi.json': {
       get: {

@@ -42,6 +42,10 @@ const tokenEndpoint = (summary: string) =>
     clientAuth,
   );
 
+/** Introspection and revocation: a `token` form from a client or an admin token. */
+const lookupEndpoint = (summary: string, ok: unknown) =>
+  formEndpoint(summary, 'TokenLookup', { 200: ok }, { 401: oauthError('invalid_client: the caller did not authenticate') }, [...clientAuth, { adminToken: [] }]);
+
 function keyExchange(summary: string) {
   return {
     post: {
@@ -65,20 +69,8 @@ export function servicePaths() {
     '/rp/token/endpoint/exchange/clientcredentials': tokenEndpoint('HYPR alias of /oauth/token (only with compat.hypr); also takes grant_type=authorization_code with a jwt-bearer assertion'),
     '/oauth/key': keyExchange('Exchange an API secret key for an access token'),
     '/api/v1/app/oauth': keyExchange('Hypersign alias of /oauth/key (only with compat.hypersign)'),
-    '/oauth/introspect': formEndpoint(
-      'Token introspection (RFC 7662); does not slide the expiry',
-      'TokenLookup',
-      { 200: answer('the token\'s metadata, or exactly {"active":false}', 'IntrospectionResponse', noStore) },
-      { 401: oauthError('invalid_client: the caller did not authenticate') },
-      [...clientAuth, { adminToken: [] }],
-    ),
-    '/oauth/revoke': formEndpoint(
-      'Token revocation (RFC 7009); a client revokes only its own tokens',
-      'TokenLookup',
-      { 200: answer('revoked, or the token was unknown or not the caller\'s', 'RevocationResponse', noStore) },
-      { 401: oauthError('invalid_client: the caller did not authenticate') },
-      [...clientAuth, { adminToken: [] }],
-    ),
+    '/oauth/introspect': lookupEndpoint('Token introspection (RFC 7662); does not slide the expiry', answer('the token\'s metadata, or exactly {"active":false}', 'IntrospectionResponse', noStore)),
+    '/oauth/revoke': lookupEndpoint('Token revocation (RFC 7009); a client revokes only its own tokens', answer('revoked, or the token was unknown or not the caller\'s', 'RevocationResponse', noStore)),
     '/.well-known/oauth-authorization-server': {
       get: { summary: 'Authorization server metadata (RFC 8414)', tags: ['token service'], security: [], responses: { 200: { description: 'the metadata', content: json('AuthorizationServerMetadata') } } },
     },
