@@ -76,6 +76,14 @@ describe('forward-auth decisions, as each ingress asks', () => {
     expect((await ask(['X-Forwarded-Method', 'GET', 'X-Forwarded-Uri', '/write/orders', ...bearer()])).status).toBe(404);
   });
 
+  // Traefik's ForwardAuth without authRequestHeaders (its default) and Caddy's forward_auth pass every client
+  // header to the decision beside their own X-Forwarded-*, so another ingress's names can arrive from the client.
+  it("Traefik ForwardAuth's default passes client headers: a client's X-Original-URI does not override X-Forwarded-Uri", async () => {
+    const traefik = ['X-Forwarded-Method', 'GET', 'X-Forwarded-Proto', 'https', 'X-Forwarded-Host', 'api.local', 'X-Forwarded-Uri', '/api/items', 'X-Forwarded-For', '203.0.113.9'];
+    expect((await ask([...traefik, 'X-Original-URI', '/public/x'])).status).not.toBe(200);
+    expect((await ask([...traefik, 'X-Original-URL', 'https://api.local/public/x'])).status).not.toBe(200);
+  });
+
   it('Envoy ext_authz: the original method and path after the prefix, the original Host', async () => {
     expect((await ask(['Host', 'api.local', ...bearer()], '/api/items?x=1')).status).toBe(200);
     expect((await ask(['Host', 'shop.local', 'Content-Length', '0', ...bearer()], '/write/orders', 'POST')).status).toBe(200);
