@@ -95,7 +95,6 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
       logger.fatal({ worker: worker.id, code, signal }, 'a worker failed during start-up; stopping');
       failed = true;
       stop('SIGTERM');
-      if (Object.keys(cluster.workers ?? {}).length === 0) finish();
       return;
     }
     restartDelay = hadListened ? 0 : Math.min(MAX_RESTART_DELAY_MS, Math.max(500, restartDelay * 2));
@@ -124,6 +123,7 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
     setTimeout(() => {
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
     }, config.shutdown.drainDelay + config.shutdown.grace + 5_000).unref();
+    if (Object.keys(cluster.workers ?? {}).length === 0) finish();
   }
 
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
@@ -105,10 +106,23 @@ describe('listen.workers: 2 (a real process, node:cluster)', () => {
     await gw.waitForLog((l) => l.msg === 'shutting down every worker');
     const ready = await fetch(`${gw.metricsUrl}/readyz`, { headers: { connection: 'close' } });
     expect(ready.status).toBe(503);
-    expect((await ready.json()).status).toBe('draining');
+    expect(((await ready.json()) as { status: string }).status).toBe('draining');
     expect(await gw.exited).toBe(0);
     const drained = gw.logs.filter((l) => l.msg === 'listeners closed; finishing in-flight requests').map((l) => l.worker);
     expect(new Set(drained).size).toBe(2);
+  });
+});
+
+describe('listen.workers when a worker cannot start', () => {
+  it('stops the whole gateway with exit 1 instead of replacing workers in a loop', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      await expect(spawnGateway({ ...config([]), listen: { workers: 2, port } })).rejects.toThrow(/exited \(1\)/);
+    } finally {
+      busy.close();
+    }
   });
 });
 
