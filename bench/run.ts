@@ -12,7 +12,7 @@
  * BENCH_REDIS_URL (default: a private redis-server, so command counts and memory are the gateway's alone).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishReport, teardown } from './lib/finish.js';
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     const spec = (t: Target, round: number, connections: number, seconds: number) => ({ connections, seconds, ...(t.headers ? { headers: t.headers } : {}), ...(t.rotate ? { rotate: t.rotate(round) } : {}) });
     log(`${wrk}: ${ROUNDS} interleaved rounds of ${SECONDS}s per config at ${CONNECTIONS} connections, then ${SECONDS}s at 2 connections; ${WARMUP}s warm-up each`);
     for (const t of targets) if (!t.rotate) await runLoad({ ...spec(t, 0, CONNECTIONS, WARMUP), url: `${t.server.url}${PATH}` });
+    const loadBefore = loadavg()[0]!;
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const t of order) {
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
         log(`round ${round + 1} ${t.name}: ${fixed(s.rps)} req/s, ${fixed(s.cpuUs)} µs CPU/req, p50 ${fixed(s.p50, 2)} ms${l ? `, p50 @2 ${fixed(l.p50, 3)} ms` : ''}, ${fixed(s.redisPerReq, 4)} Redis cmds/req, ${s.errors} errors`);
       }
     }
+    const load = [loadBefore, loadavg()[0]!];
     const headroom = median(samples.get(TARGETS.direct)!.map((s) => s.rps)) / median(samples.get(TARGETS.raw)!.map((s) => s.rps));
     if (!(headroom >= MIN_HEADROOM)) {
       throw new Error(
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
       log(`scale: ${SCALE_TOKENS} api tokens`);
       scale = await measureScale({ client: redis.client, lifecycle: p.lifecycle, store: p.store, tokens: SCALE_TOKENS, usedMemory: () => redis.usedMemory() });
     }
-    const setup = { wrk, connections: CONNECTIONS, rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, redis: process.env.BENCH_REDIS_URL ? 'shared' : 'private', headroom, coldTokens: COLD_TOKENS };
+    const setup = { wrk, connections: CONNECTIONS, rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, redis: process.env.BENCH_REDIS_URL ? 'shared' : 'private', headroom, coldTokens: COLD_TOKENS, load };
     publishReport('latest.md', renderReport({ setup, targets, samples, latency, memory: tollgateMemory, grants, scale }));
   } finally {
     await teardown(servers, redis, prefix);
