@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishReport, teardown } from './lib/finish.js';
-import { runLoad } from './lib/load.js';
+import { requireWrk, runLoad } from './lib/load.js';
 import { startScript } from './lib/processes.js';
 import { benchPrefix, provision } from './lib/provision.js';
 import { startRedis } from './lib/redis.js';
@@ -70,6 +70,7 @@ function summarize(file: string): string {
 }
 
 async function main(): Promise<void> {
+  requireWrk();
   const redis = await startRedis();
   const prefix = benchPrefix();
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-cpu-prof-'));
