@@ -4,6 +4,7 @@
  * an app with a route to a real upstream, and one client per authentication method.
  */
 import { webcrypto } from 'node:crypto';
+import type { CryptoKey } from 'oauth4webapi';
 import { expect } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { createClient } from '../helpers/oauth.js';
