@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishReport, teardown } from './lib/finish.js';
-import { requireWrk, runLoad, type LoadSpec } from './lib/load.js';
+import { Refusal, requireWrk, runLoad, type LoadSpec } from './lib/load.js';
 import { cpuSeconds, memory, startScript, type Server } from './lib/processes.js';
 import { BENCH_APP, benchPrefix, issueMany, provision } from './lib/provision.js';
 import { startRedis, type BenchRedis } from './lib/redis.js';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const load = [loadBefore, loadavg()[0]!];
     const headroom = median(samples.get(TARGETS.direct)!.map((s) => s.rps)) / median(samples.get(TARGETS.raw)!.map((s) => s.rps));
     if (!(headroom >= MIN_HEADROOM)) {
-      throw new Error(
+      throw new Refusal(
         `refusing to report: the upstream alone reached only ${fixed(headroom, 2)}x the raw proxy's req/s (needs >= ${MIN_HEADROOM}x). ` +
           'The load generator or a busy machine, not the proxies, set the pace in this run; nothing was written. Run again on a quiet machine.',
       );
@@ -151,4 +151,9 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// A refusal (no wrk, too little headroom) is a sentence for the operator, not a stack trace.
+await main().catch((err: unknown) => {
+  if (!(err instanceof Refusal)) throw err;
+  log(err.message);
+  process.exitCode = 1;
+});

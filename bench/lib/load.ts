@@ -31,11 +31,14 @@ export interface LoadResult {
   errors: number;
 }
 
+/** Why the bench will not measure or report: a sentence for the operator, not a bug. */
+export class Refusal extends Error {}
+
 /** Stops the bench before anything runs when wrk is missing; says how to get it. */
 export function requireWrk(): string {
   const probe = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (probe.error) {
-    throw new Error(
+    throw new Refusal(
       'wrk is not on PATH. The bench drives load with wrk only (install it: apt-get install -y wrk). ' +
         'It does not fall back to autocannon: a Node load generator saturates a core of its own and the bench would measure it instead of the servers.',
     );
