@@ -4,16 +4,10 @@
  * and client_secret_post only (no private_key_jwt).
  */
 import { OAuth2Client } from '@badgateway/oauth2-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE, startInteropGateway, type InteropGateway } from './interop-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { SCOPE, useInteropGateway } from './interop-gateway.js';
 
-let ig: InteropGateway;
-
-beforeAll(async () => {
-  ig = await startInteropGateway();
-});
-
-afterAll(() => ig.close());
+const ig = useInteropGateway();
 
 describe('@badgateway/oauth2-client 3', () => {
   for (const method of [undefined, 'client_secret_basic', 'client_secret_post'] as const) {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools, TOOLS } from '../helpers/debian-tool.js';
-import { APP, startInteropGateway, type InteropGateway } from './interop-gateway.js';
+import { APP, useInteropGateway } from './interop-gateway.js';
 
 /** Chromium on a 2-core machine shared with the whole suite. */
 const BROWSER_TIMEOUT = 60_000;
@@ -20,7 +20,7 @@ async function startPageServer(): Promise<{ server: Server; origin: string }> {
 }
 
 describe.skipIf(!requireTools('the browser CORS test', TOOLS.chromium))('a browser page calling the key exchange', () => {
-  let ig: InteropGateway;
+  const ig = useInteropGateway({ compat: { hypersign: true } });
   let browser: Browser;
   let allowed: { server: Server; origin: string };
   let other: { server: Server; origin: string };
@@ -28,7 +28,6 @@ describe.skipIf(!requireTools('the browser CORS test', TOOLS.chromium))('a brows
 
   beforeAll(async () => {
     [allowed, other] = [await startPageServer(), await startPageServer()];
-    ig = await startInteropGateway({ compat: { hypersign: true } });
     expect((await ig.gw.admin('PATCH', `/apps/${APP}`, { origins: [allowed.origin] })).status).toBe(200);
     apiKey = (await ig.gw.admin('POST', `/apps/${APP}/api-keys`, { name: 'web' })).body.key;
     browser = await chromium.launch({ executablePath: TOOLS.chromium.command, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
@@ -36,7 +35,6 @@ describe.skipIf(!requireTools('the browser CORS test', TOOLS.chromium))('a brows
 
   afterAll(async () => {
     await browser?.close();
-    await ig?.close();
     for (const page of [allowed, other]) page?.server.close();
   });
 

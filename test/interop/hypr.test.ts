@@ -7,22 +7,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { javaMajor, locate, requireTools, TOOLS } from '../helpers/debian-tool.js';
 import { jwtCreatorAssertion, postLikeHyprCurl } from '../helpers/hypr.js';
 import { postForm } from '../helpers/oauth.js';
-import { SCOPE, startInteropGateway, type InteropGateway } from './interop-gateway.js';
+import { SCOPE, useInteropGateway } from './interop-gateway.js';
 
 const SIGNER = resolve(import.meta.dirname, 'java/HyprJwtCreator.java');
 /** `java File.java` compiles before it runs: seconds on a loaded machine. */
 const JAVA_TIMEOUT = 60_000;
-let ig: InteropGateway;
-
-beforeAll(async () => {
-  ig = await startInteropGateway({ compat: { hypr: true } });
-});
-
-afterAll(() => ig.close());
+const ig = useInteropGateway({ compat: { hypr: true } });
 
 /** Exchanges the assertion as HYPR's cURL does, uses the token at the edge, revokes it as an admin. */
 async function fullFlow(assertion: string): Promise<void> {

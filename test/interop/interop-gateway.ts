@@ -5,7 +5,7 @@
  */
 import { webcrypto } from 'node:crypto';
 import type { CryptoKey } from 'oauth4webapi';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { createClient } from '../helpers/oauth.js';
 import { freePort } from '../helpers/redis-server.js';
@@ -60,6 +60,16 @@ export async function startInteropGateway(extra: Record<string, unknown> = {}): 
       await upstream.close();
     },
   };
+}
+
+/** One interop gateway for the tests of the enclosing file or describe: started before them, closed after. */
+export function useInteropGateway(extra: Record<string, unknown> = {}): InteropGateway {
+  const ig = {} as InteropGateway;
+  beforeAll(async () => {
+    Object.assign(ig, await startInteropGateway(extra));
+  });
+  afterAll(() => ig.close());
+  return ig;
 }
 
 /** The client key the gateway handed out (base64 PKCS#8 DER) as the WebCrypto key the libraries sign with. */

@@ -4,20 +4,17 @@
  * `allowInsecureRequests` (the test gateway speaks plain http on loopback).
  */
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importClientKey, SCOPE, startInteropGateway, type InteropGateway } from './interop-gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importClientKey, SCOPE, useInteropGateway } from './interop-gateway.js';
 
-let ig: InteropGateway;
+const ig = useInteropGateway();
 let as: oauth.AuthorizationServer;
 const insecure = { [oauth.allowInsecureRequests]: true };
 
 beforeAll(async () => {
-  ig = await startInteropGateway();
   const issuer = new URL(ig.issuer);
   as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
 });
-
-afterAll(() => ig.close());
 
 describe('oauth4webapi 3', () => {
   it('validates the discovered metadata against the issuer it asked', () => {

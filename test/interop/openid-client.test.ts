@@ -4,16 +4,10 @@
  * gateway listens on plain http on loopback; production issuers are https).
  */
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importClientKey, SCOPE, startInteropGateway, type InteropGateway } from './interop-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { importClientKey, SCOPE, useInteropGateway } from './interop-gateway.js';
 
-let ig: InteropGateway;
-
-beforeAll(async () => {
-  ig = await startInteropGateway();
-});
-
-afterAll(() => ig.close());
+const ig = useInteropGateway();
 
 async function discover(clientId: string, auth: client.ClientAuth): Promise<client.Configuration> {
   return client.discovery(new URL(ig.issuer), clientId, undefined, auth, { algorithm: 'oauth2', execute: [client.allowInsecureRequests] });

@@ -3,10 +3,10 @@
  * prometheus package) must find nothing, after traffic has given every labelled series a sample.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { locate, requireTools, TOOLS } from '../helpers/debian-tool.js';
 import { postForm } from '../helpers/oauth.js';
-import { SCOPE, startInteropGateway, type InteropGateway } from './interop-gateway.js';
+import { SCOPE, useInteropGateway } from './interop-gateway.js';
 
 /** Runs `promtool check metrics` with the exposition on stdin; its findings come on stdout and stderr. */
 function checkMetrics(exposition: string): Promise<{ code: number | null; output: string }> {
@@ -22,13 +22,7 @@ function checkMetrics(exposition: string): Promise<{ code: number | null; output
 }
 
 describe.skipIf(!requireTools('the metrics lint', TOOLS.promtool))('promtool check metrics', () => {
-  let ig: InteropGateway;
-
-  beforeAll(async () => {
-    ig = await startInteropGateway();
-  });
-
-  afterAll(() => ig.close());
+  const ig = useInteropGateway();
 
   it('finds nothing to complain about in a live gateway\'s /metrics', async () => {
     const granted = await postForm(ig.issuer, '/oauth/token', { grant_type: 'client_credentials', client_id: ig.secretClient.id, client_secret: ig.secretClient.secret, scope: SCOPE });

@@ -4,16 +4,10 @@
  * (its default, `authorizationMethod: 'header'`) and client_secret_post (`'body'`) only.
  */
 import { ClientCredentials } from 'simple-oauth2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE, startInteropGateway, type InteropGateway } from './interop-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { SCOPE, useInteropGateway } from './interop-gateway.js';
 
-let ig: InteropGateway;
-
-beforeAll(async () => {
-  ig = await startInteropGateway();
-});
-
-afterAll(() => ig.close());
+const ig = useInteropGateway();
 
 describe('simple-oauth2 5', () => {
   for (const authorizationMethod of [undefined, 'header', 'body'] as const) {
