@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { corsSchema } from '../../src/config/schema.js';
+import { corsSchema, routeSchema } from '../../src/config/schema.js';
 import { compileCors, isPreflight, preflight, responseHeaders } from '../../src/http/cors.js';
 
 const APP = 'https://app.example.com';
@@ -66,6 +66,12 @@ describe('CORS (Fetch standard)', () => {
     expect(responseHeaders(c, APP)).toEqual({ 'access-control-allow-origin': APP, vary: 'Origin' });
     expect(responseHeaders(c, 'https://evil.example')).toEqual({ vary: 'Origin' });
     expect(responseHeaders(c, undefined)).toEqual({ vary: 'Origin' });
+  });
+
+  it('is a route option', () => {
+    const route = routeSchema.parse({ name: 'api', match: { path: '/api/*' }, upstream: 'http://127.0.0.1:9', app: 'a', cors: { origins: [APP], maxAge: '1h' } });
+    expect(route.cors).toMatchObject({ origins: [APP], maxAge: 3_600_000 });
+    expect(routeSchema.safeParse({ name: 'api', match: { path: '/api/*' }, upstream: 'http://127.0.0.1:9', app: 'a', cors: { origins: ['nope'] } }).success).toBe(false);
   });
 
   it('configures with defaults and refuses what browsers never send or forbid', () => {
