@@ -111,6 +111,7 @@ async function listening(server: Server, parser: UpstreamParser, rec: ReturnType
 
 function startLlhttpUpstream(): Promise<RecordingUpstream> {
   const rec = recorder('llhttp');
+  const connectionOf = new WeakMap<Socket, number>();
   const server = createServer({ keepAlive: true }, (req: IncomingMessage, res: ServerResponse) => {
     const headers = pairs(req.rawHeaders);
     rec.head(headers);
@@ -124,7 +125,6 @@ function startLlhttpUpstream(): Promise<RecordingUpstream> {
       res.end(answer.body);
     });
   });
-  const connectionOf = new WeakMap<Socket, number>();
   server.on('clientError', (err: Error, socket: Socket) => {
     rec.errors.push(err.message);
     socket.destroy();
