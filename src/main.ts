@@ -6,7 +6,6 @@ import { createAdminApp } from './admin/admin-app.js';
 import { apiKeysRouter, clientCleanup } from './admin/api-keys-router.js';
 import { clientsRouter } from './admin/clients-router.js';
 import { createOAuthApp, oauthPrefixes } from './oauth/oauth-app.js';
-import { createClientStore } from './store/create-client-store.js';
 import { createConsoleHandler } from './admin/console-static.js';
 import { createAudit } from './admin/audit.js';
 import type { Config } from './config/schema.js';
@@ -27,11 +26,8 @@ import { serverOptions } from './ops/server-limits.js';
 import { closingWhenDraining, createShutdown } from './ops/shutdown.js';
 import { createTlsReload, readTlsFiles } from './ops/tls.js';
 import { createStoreMonitor } from './ops/store-monitor.js';
-import { storeDriver } from './config/load.js';
-import { createRedisClient } from './store/redis-connection.js';
-import { createStore } from './store/create-store.js';
-import { RedisStore } from './store/redis-store.js';
-import { createRevocationBus } from './store/revocation-bus.js';
+import { createBackend, type StoreBackend } from './store/backend.js';
+import type { ClientStore } from './store/client-store.js';
 import type { TokenStore } from './store/token-store.js';
 import { ensureAdminApp } from './tokens/admin-bootstrap.js';
 import { createTokenLifecycle, type TokenLifecycle } from './tokens/lifecycle.js';
@@ -41,6 +37,7 @@ import { systemClock, type Clock } from './types.js';
 export interface Gateway {
   config: Config;
   store: TokenStore;
+  clients: ClientStore;
   lifecycle: TokenLifecycle;
   metrics: Metrics;
   /** Base URLs of the listeners actually bound (ports resolved when 0 was configured); metrics is '' without a metrics listener. */
@@ -56,7 +53,7 @@ export interface Gateway {
 export interface GatewayOptions {
   logger: Logger;
   clock?: Clock;
-  store?: TokenStore;
+  backend?: StoreBackend;
   /** false in a cluster worker: the primary serves the aggregated metrics (and health) on the metrics port. */
   metricsListener?: boolean;
 }
@@ -98,15 +95,22 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
-  const store = options.store ?? createStore(config, clock, { onError: (op) => metrics.storeErrors.labels(op).inc() });
-  // A shared store gets a local token cache kept exact by pub/sub; the memory store is one process already.
+  const backend = options.backend ?? createBackend(config, clock, { onError: (op) => metrics.storeErrors.labels(op).inc() });
+  const { tokens: store, clients, revocations } = backend;
+  // A shared store gets a local token cache kept exact by revocation events; the memory store is one process already.
   const cacheCounter = { hit: metrics.tokenCacheRequests.labels('hit'), miss: metrics.tokenCacheRequests.labels('miss') };
-  const cache = store instanceof RedisStore ? createTokenCache({ maxStaleness: config.revocation.maxStaleness, onLookup: (hit) => (hit ? cacheCounter.hit : cacheCounter.miss).inc() }, clock) : undefined;
+  const cache = backend.shared ? createTokenCache({ maxStaleness: config.revocation.maxStaleness, onLookup: (hit) => (hit ? cacheCounter.hit : cacheCounter.miss).inc() }, clock) : undefined;
   const lifecycle = createTokenLifecycle(store, config, clock, cache);
-  const bus = cache && store instanceof RedisStore
-    ? createRevocationBus({ client: store.client, prefix: store.prefix, cache, onPropagation: (s) => metrics.revocationPropagation.observe(s), onError: () => metrics.storeErrors.labels('revocationBus').inc() })
-    : undefined;
-  if (bus) lifecycle.onRevoke((record) => bus.publish(record.id));
+  if (cache) {
+    revocations.subscribe({
+      revoked(id, seconds) {
+        cache.evict(id);
+        metrics.revocationPropagation.observe(seconds);
+      },
+      live: (up) => cache.setEnabled(up),
+    });
+    lifecycle.onRevoke((record) => revocations.publish(record.id));
+  }
   const readiness: Readiness = { draining: false };
   const setStoreUp = (up: boolean) => metrics.storeUp.set(up ? 1 : 0);
 
@@ -126,10 +130,6 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     onState: setStoreUp,
     ...(setupPending ? { whenUp: async () => { await ensureAdminApp(store, clock); logger.info('token store reachable; setup finished'); } } : {}),
   });
-  // Rate-limit counters get their own connection so a burst of counting never queues behind token lookups.
-  const limiterClient = storeDriver(config) === 'redis' && !options.store ? createRedisClient({ ...config.store, driver: 'redis' }) : null;
-  // Failures surface per command (counted as op "rateLimit"); the store's client already counts connection errors.
-  limiterClient?.on('error', () => {});
 
   let routes = compileRoutes(config.routes);
   const addressing = createClientAddressing(config.listen.trustedProxies);
@@ -141,8 +141,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     routes: () => routes,
     lifecycle,
     rateLimit: createRateLimiter({
-      client: limiterClient,
-      keyPrefix: config.store.keyPrefix,
+      counter: backend.counter,
       replicas: config.rateLimit.replicas,
       clientAddress: (ctx) => addressing.address(ctx.req),
       onFallback: () => metrics.storeErrors.labels('rateLimit').inc(),
@@ -155,7 +154,6 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const decisionMount: Mount | null = forwardAuth
     ? { prefixes: [forwardAuth.path], handler: createDecisionDoor({ pipeline, observer, trust, prefix: forwardAuth.path }) }
     : null;
-  const clients = createClientStore(store, clock);
   const audit = createAudit(logger);
   const clientDeps = { store, clients, lifecycle, audit, clock };
   const admin = createAdminApp({ store, lifecycle, audit, logger, clock, extraRouters: [clientsRouter(clientDeps), apiKeysRouter(clientDeps)], onAppDelete: [clientCleanup(clients)] });
@@ -217,15 +215,14 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
       upgrades.closeAll();
       monitor.stop();
       await forwarder.close();
-      await bus?.close();
-      await limiterClient?.quit().catch(() => limiterClient.disconnect());
-      await store.close();
+      await backend.close();
     },
   });
 
   return {
     config,
     store,
+    clients,
     lifecycle,
     metrics,
     urls: { main: `${scheme}://${shown}:${mainPort}`, admin: `${scheme}://${shown}:${adminPort}`, metrics: metricsPort === null ? '' : `http://${shown}:${metricsPort}`,

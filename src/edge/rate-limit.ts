@@ -1,17 +1,17 @@
 /**
- * Per-route rate limits (`perToken`, `perClient`, `perIp`), fixed windows counted in Redis through
- * rate-limit-redis so every replica shares them. While Redis cannot count, each replica counts
- * locally with its share of the limit (limit / replicas) instead of failing open.
+ * Per-route rate limits (`perToken`, `perClient`, `perIp`), fixed windows counted by the store's
+ * counter, shared by every replica when the store is. While a shared counter cannot count, each
+ * replica counts locally with its share of the limit (limit / replicas) instead of failing open.
  */
-import type { RedisClient } from '../store/redis-connection.js';
+import type { Counter, Hits } from '../store/counter.js';
+import { createMemoryCounter } from '../store/memory-counter.js';
+import { parseRate } from '../store/rate.js';
 import type { ErrorFields } from '../errors.js';
 import { clientKey } from '../http/client-address.js';
 import type { EdgeContext } from './context.js';
 import type { CompiledRoute } from './routes.js';
-import { SharedCounter, type Hits } from './shared-counter.js';
 
-const WINDOW_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
-const LOCAL_KEYS_MAX = 100_000;
+export { parseRate };
 
 type Dimension = 'perToken' | 'perClient' | 'perIp';
 
@@ -24,16 +24,9 @@ interface Limit {
   policy: string;
 }
 
-/** `100/s` → 100 requests per 1 s window. */
-export function parseRate(rate: string): { max: number; windowMs: number } {
-  const slash = rate.indexOf('/');
-  return { max: Number(rate.slice(0, slash)), windowMs: WINDOW_MS[rate.slice(slash + 1)]! };
-}
-
 export interface RateLimiterDeps {
-  /** Redis for shared counters; null counts locally only (memory store, one process). */
-  client: RedisClient | null;
-  keyPrefix: string;
+  /** The store's counter; when it is shared, a failed count falls back to this replica's share. */
+  counter: Counter;
   replicas: number;
   /** The client's address for `perIp` (http/client-address.ts). */
   clientAddress(ctx: EdgeContext): string;
@@ -46,8 +39,7 @@ export type RateLimitCheck = (ctx: EdgeContext, route: CompiledRoute) => Promise
 
 export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
   const compiled = new WeakMap<CompiledRoute, Limit[]>();
-  const shared = new Map<number, SharedCounter>();
-  const local = new Map<string, Hits>();
+  const local = createMemoryCounter();
 
   function limitsOf(route: CompiledRoute): Limit[] {
     let limits = compiled.get(route);
@@ -70,29 +62,15 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
     return limit.dimension === 'perClient' ? (principal.clientId ?? principal.tokenId) : principal.tokenId;
   }
 
-  function countLocally(key: string, windowMs: number, now: number): Hits {
-    let hits = local.get(key);
-    if (!hits || hits.resetAt <= now) {
-      if (local.size >= LOCAL_KEYS_MAX) for (const [k, h] of local) if (h.resetAt <= now) local.delete(k);
-      if (local.size >= LOCAL_KEYS_MAX) local.clear();
-      hits = { count: 0, resetAt: now + windowMs };
-      local.set(key, hits);
-    }
-    hits.count++;
-    return hits;
-  }
-
   async function count(limit: Limit, key: string): Promise<{ hits: Hits; max: number }> {
-    if (deps.client) {
-      let counter = shared.get(limit.windowMs);
-      if (!counter) shared.set(limit.windowMs, (counter = new SharedCounter(deps.client, `${deps.keyPrefix}rl:`, limit.windowMs)));
-      try {
-        return { hits: await counter.increment(key), max: limit.max };
-      } catch (err) {
-        deps.onFallback(err);
-      }
+    const { counter } = deps;
+    try {
+      return { hits: await counter.increment(key, limit.windowMs), max: limit.max };
+    } catch (err) {
+      if (!counter.shared) throw err;
+      deps.onFallback(err);
     }
-    return { hits: countLocally(key, limit.windowMs, Date.now()), max: deps.client ? limit.localMax : limit.max };
+    return { hits: await local.increment(key, limit.windowMs), max: limit.localMax };
   }
 
   return async function check(ctx, route) {

@@ -1,4 +1,4 @@
-/** Picks the store the config asks for. */
+/** Picks the token store the config asks for (alone, for tools such as `admin bootstrap`; the gateway uses backend.ts). */
 import { storeDriver } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../types.js';
@@ -8,7 +8,10 @@ import { RedisStore, type StoreHooks } from './redis-store.js';
 import type { TokenStore } from './token-store.js';
 
 export function createStore(config: Config, clock: Clock, hooks: StoreHooks = {}): TokenStore {
-  if (storeDriver(config) === 'memory') return new MemoryStore(clock);
+  return storeDriver(config) === 'memory' ? new MemoryStore(clock) : createRedisStore(config, hooks);
+}
+
+export function createRedisStore(config: Config, hooks: StoreHooks = {}): RedisStore {
   const client = createRedisClient({ ...config.store, driver: 'redis' });
   // Errors surface per command as StoreUnavailableError; the connection's own events only need a listener.
   client.on('error', (err: unknown) => hooks.onError?.('connection', err));

@@ -1,29 +1,17 @@
 /**
- * Revocations pushed to every replica through Redis pub/sub, so local token caches drop an entry
- * within milliseconds instead of waiting out `maxStaleness`. The subscriber has its own
- * connection; while it is not subscribed the cache is flushed and bypassed, so a lost message can
- * never stretch staleness (and the cache's own age bound holds regardless).
+ * Revocation events through Redis pub/sub. The subscriber has its own connection; listeners hear
+ * `live(false)` whenever it is not subscribed (a token cache then flushes and bypasses itself, so
+ * a lost message can never stretch staleness), and `live(true)` once it is again.
  */
 import { Cluster, type Redis } from 'ioredis';
-import type { TokenCache } from '../tokens/token-cache.js';
 import type { RedisClient } from './redis-connection.js';
+import type { RevocationEvents, RevocationListener } from './revocation-events.js';
 
 export interface RevocationBusDeps {
   client: RedisClient;
   /** Key prefix of the store; the channel lives under it so deployments sharing a Redis stay apart. */
   prefix: string;
-  cache: TokenCache;
-  /** Seconds from a peer's publish to the local eviction. */
-  onPropagation(seconds: number): void;
   onError(err: unknown): void;
-}
-
-export interface RevocationBus {
-  /** Announces a revoked token id to every replica (batched per event-loop turn). */
-  publish(tokenId: string): void;
-  /** True while the subscription is live and the cache is in use. */
-  readonly subscribed: boolean;
-  close(): Promise<void>;
 }
 
 interface Message {
@@ -45,29 +33,29 @@ export function revocationChannel(prefix: string): string {
   return `${prefix}revocations`;
 }
 
-export function createRevocationBus(deps: RevocationBusDeps): RevocationBus {
-  const { client, cache } = deps;
+export function createRevocationBus(deps: RevocationBusDeps): RevocationEvents {
+  const { client } = deps;
   const channel = revocationChannel(deps.prefix);
   // Named so an operator (or a test) can find this replica's subscriber in CLIENT LIST.
   const options = { connectionName: `tollgate-sub:${deps.prefix.replace(/[^A-Za-z0-9:._-]/g, '_')}`, autoResubscribe: false };
   const sub: RedisClient = client instanceof Cluster ? client.duplicate([], { redisOptions: { ...client.options.redisOptions, ...options } }) : (client as Redis).duplicate(options);
+  const listeners: RevocationListener[] = [];
   let subscribed = false;
   let closed = false;
   let pending: string[] = [];
 
-  const down = () => {
-    subscribed = false;
-    cache.setEnabled(false);
+  const setLive = (up: boolean) => {
+    subscribed = up;
+    for (const listener of listeners) listener.live(up);
   };
-  cache.setEnabled(false);
+  const down = () => setLive(false);
   sub.on('error', deps.onError);
   sub.on('close', down);
   sub.on('ready', () => {
     sub.subscribe(channel).then(
       () => {
         if (closed) return;
-        subscribed = true;
-        cache.setEnabled(true);
+        setLive(true);
       },
       (err: unknown) => {
         deps.onError(err);
@@ -79,8 +67,8 @@ export function createRevocationBus(deps: RevocationBusDeps): RevocationBus {
     if (from !== channel) return;
     const message = parse(text);
     if (!message) return;
-    for (const id of message.ids) cache.evict(id);
-    deps.onPropagation(Math.max(0, Date.now() - message.t) / 1000);
+    const age = Math.max(0, Date.now() - message.t) / 1000;
+    for (const listener of listeners) for (const id of message.ids) listener.revoked(id, age);
   });
 
   function send(): void {
@@ -94,8 +82,9 @@ export function createRevocationBus(deps: RevocationBusDeps): RevocationBus {
       if (pending.length === 0) setImmediate(send);
       pending.push(tokenId);
     },
-    get subscribed() {
-      return subscribed;
+    subscribe(listener) {
+      listeners.push(listener);
+      listener.live(subscribed);
     },
     async close() {
       closed = true;

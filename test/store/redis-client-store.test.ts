@@ -1,18 +1,17 @@
 import { parseConfig } from '../../src/config/load.js';
-import { createClientStore } from '../../src/store/create-client-store.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createBackend } from '../../src/store/backend.js';
 import { systemClock } from '../../src/types.js';
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { describeClientStoreContract } from './client-store.contract.js';
 
 describeClientStoreContract('redis', async () => {
   const prefix = uniquePrefix('clients');
-  const tokens = createStore(parseConfig({ store: { url: REDIS_URL, keyPrefix: prefix } }), systemClock);
-  await tokens.ready(5_000);
+  const backend = createBackend(parseConfig({ store: { url: REDIS_URL, keyPrefix: prefix } }), systemClock);
+  await backend.tokens.ready(5_000);
   return {
-    store: createClientStore(tokens, systemClock),
+    store: backend.clients,
     cleanup: async () => {
-      await tokens.close();
+      await backend.close();
       await cleanupPrefix(prefix);
     },
   };

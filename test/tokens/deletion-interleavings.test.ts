@@ -12,8 +12,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { createAccessTokenIssuer, type AccessTokenRequest } from '../../src/oauth/issue-access-token.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import type { ClientRecord, ClientStore } from '../../src/store/client-store.js';
-import { createClientStore } from '../../src/store/create-client-store.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createBackend, type StoreBackend } from '../../src/store/backend.js';
 import type { TokenStore } from '../../src/store/token-store.js';
 import { createTokenLifecycle, type TokenLifecycle } from '../../src/tokens/lifecycle.js';
 import { systemClock } from '../../src/types.js';
@@ -23,6 +22,7 @@ const metrics = createMetrics();
 
 describe.each(['redis', 'memory'] as const)('deletion against issuance, interleaved (%s store)', (driver) => {
   let prefix: string;
+  let backend: StoreBackend;
   let store: TokenStore;
   let clients: ClientStore;
   let lifecycle: TokenLifecycle;
@@ -31,13 +31,13 @@ describe.each(['redis', 'memory'] as const)('deletion against issuance, interlea
   beforeEach(async () => {
     prefix = uniquePrefix('interleave');
     const config = parseConfig(driver === 'redis' ? { store: { url: REDIS_URL, keyPrefix: prefix } } : { store: { driver: 'memory' } });
-    store = createStore(config, systemClock);
+    backend = createBackend(config, systemClock);
+    ({ tokens: store, clients } = backend);
     await store.ready(5_000);
-    clients = createClientStore(store, systemClock);
     lifecycle = createTokenLifecycle(store, config, systemClock);
   });
   afterEach(async () => {
-    await store.close();
+    await backend.close();
     if (driver === 'redis') await cleanupPrefix(prefix);
   });
 
