@@ -9,12 +9,11 @@ import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { RedisStore as RateLimitRedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Config } from '../config/schema.js';
 import { StoreUnavailableError } from '../errors.js';
+import { parseRate } from '../store/rate.js';
 import { LuaScript } from '../store/redis-scripts.js';
 import { RedisStore } from '../store/redis-store.js';
 import type { TokenStore } from '../store/token-store.js';
 import { slowDown } from './oauth-errors.js';
-
-const WINDOW_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
 
 export interface TokenRateLimits {
   byAddress: RequestHandler;
@@ -47,9 +46,7 @@ function redisCommands(store: RedisStore): (...args: string[]) => Promise<RedisR
 
 function limiter(rate: string | false, prefix: string, tokenStore: TokenStore, key: RequestHandlerKey): RequestHandler {
   if (rate === false) return (_req, _res, next) => next();
-  const slash = rate.indexOf('/');
-  const limit = Number(rate.slice(0, slash));
-  const windowMs = WINDOW_MS[rate.slice(slash + 1)]!;
+  const { max: limit, windowMs } = parseRate(rate);
   const store: Store | undefined = tokenStore instanceof RedisStore ? new RateLimitRedisStore({ sendCommand: redisCommands(tokenStore), prefix }) : undefined;
   return rateLimit({
     windowMs,
