@@ -255,11 +255,19 @@ describe.each(PARSERS)('request smuggling into a kept-alive upstream parsing wit
     await Promise.all(rounds);
   });
 
-  it.runIf(parser === 'llhttp')('the bytes on every upstream connection, re-read by http-parser-js, hold exactly the requests llhttp saw', () => {
+  it.runIf(parser === 'llhttp')('the bytes on every upstream connection, re-read by http-parser-js, hold exactly the requests llhttp saw', async () => {
+    // Traffic of its own, so the comparison never runs on an empty log; the earlier cases' bytes are in it too.
+    for (const shape of SHAPES.slice(0, 2)) {
+      const client = await openRawClient(port);
+      const id = nextId('attack');
+      const { lines, body } = shape.framing(PAYLOAD);
+      client.write(`${head('GET', '/public/x', id, lines)}\r\n${body}`);
+      expectAnswers(await client.next(), id, 'GET');
+      client.destroy();
+    }
     const reread = reparseWire(upstream.wire);
     expect(reread.errors).toEqual([]);
     const summary = (requests: SeenRequest[]) => requests.map((r) => `${headerOf(r.headers, 'x-request-id')} ${r.method} ${r.url} ${r.body.length}`).sort();
-    expect(upstream.requests.length).toBeGreaterThan(0);
     expect(summary(reread.requests)).toEqual(summary(upstream.requests));
   });
 });
