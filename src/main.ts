@@ -152,7 +152,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const edge = createRequestDoor({ pipeline, forwarder, observer, trust });
   const forwardAuth = config.forwardAuth;
   const decisionMount: Mount | null = forwardAuth
-    ? { prefixes: [forwardAuth.path], handler: createDecisionDoor({ pipeline, observer, trust, prefix: forwardAuth.path }) }
+    ? { prefixes: [forwardAuth.path], handler: createDecisionDoor({ pipeline, observer, trust, prefix: forwardAuth.path, ingress: forwardAuth.ingress }) }
     : null;
   const audit = createAudit(logger);
   const clientDeps = { store, clients, lifecycle, audit, clock };

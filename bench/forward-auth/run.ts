@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const upstream = await startScript('upstream', fileURLToPath(new URL('../servers/upstream.ts', import.meta.url)), {});
     servers.push(upstream);
     const p = await provision(redis.client, prefix);
-    const extra = { forwardAuth: { path: VERIFY }, listen: { host: '127.0.0.1', port: 0, metricsPort: 0, trustedProxies: ['127.0.0.1'] } };
+    const extra = { forwardAuth: { ingress: 'nginx', path: VERIFY }, listen: { host: '127.0.0.1', port: 0, metricsPort: 0, trustedProxies: ['127.0.0.1'] } };
     const tollgate = await startTollgate({ redisUrl: redis.url, prefix, upstream: upstream.url, extra });
     servers.push(tollgate);
     const hot = { authorization: `Bearer ${p.hotToken}` };

@@ -200,6 +200,8 @@ export const configSchema = z
     /** The decision endpoint for ingresses that forward themselves (nginx auth_request, Traefik, Caddy, Envoy ext_authz). */
     forwardAuth: z
       .object({
+        /** Which ingress asks: it decides which headers describe the original request (edge/original-request.ts). */
+        ingress: z.enum(['nginx', 'traefik', 'caddy', 'envoy'], { error: 'expected the ingress that asks: nginx, traefik, caddy or envoy' }),
         path: z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'expected a path such as /auth/verify').default('/auth/verify'),
         /** Its own listener; without it the endpoint is served on the main listener. */
         port: port.optional(),

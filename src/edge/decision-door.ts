@@ -11,7 +11,7 @@ import type { ErrorFields } from '../errors.js';
 import { sendError } from '../http/error-response.js';
 import { EdgeContext } from './context.js';
 import type { EdgeObserver } from './observe.js';
-import { originalRequest } from './original-request.js';
+import { originalRequest, type Ingress } from './original-request.js';
 import { runPipeline, type Decision, type Pipeline } from './pipeline.js';
 import { REFUSALS } from './refusals.js';
 import { identityHeaders, pickRequestId } from './upstream-headers.js';
@@ -22,14 +22,32 @@ export interface DecisionDoorDeps {
   trust(address: string | undefined): boolean;
   /** Where the endpoint is mounted, e.g. `/auth/verify`; Envoy appends the original path to it. */
   prefix: string;
+  ingress: Ingress;
 }
 
 const UNTRUSTED: ErrorFields = { status: 403, error: 'access_denied', description: 'forward-auth decisions are answered only for trusted ingress addresses' };
 const NO_ORIGINAL: ErrorFields = { status: 400, error: 'invalid_request', description: 'the original request cannot be read from the forward-auth headers' };
+const IDENTITY = ['x-auth-app', 'x-auth-subject', 'x-auth-scopes', 'x-auth-token-id', 'x-auth-client-id'];
 
-function allow(ctx: EdgeContext, res: ServerResponse): void {
+/**
+ * Envoy copies only the headers an answer carries, so a client's own X-Auth-* would reach the upstream: name
+ * every one it sent, and every identity header this answer lacks, for Envoy to remove.
+ */
+function envoyRemovals(req: IncomingMessage, given: readonly string[]): string {
+  const names = new Set(IDENTITY);
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = raw[i]!.toLowerCase();
+    if (lower.startsWith('x-auth-') || lower.startsWith('x_auth_')) names.add(lower);
+  }
+  for (let i = 0; i < given.length; i += 2) names.delete(given[i]!);
+  return [...names].join(', ');
+}
+
+function allow(ctx: EdgeContext, res: ServerResponse, ingress: Ingress): void {
   const headers: string[] = [];
   identityHeaders(ctx, headers);
+  if (ingress === 'envoy') res.setHeader('x-envoy-auth-headers-to-remove', envoyRemovals(ctx.req, headers));
   res.statusCode = 200;
   for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
   res.setHeader('x-request-id', ctx.requestId);
@@ -43,14 +61,14 @@ export function createDecisionDoor(deps: DecisionDoorDeps) {
 
   function answer(ctx: EdgeContext, res: ServerResponse, decision: Decision): void {
     if (decision.kind === 'refuse') sendError(res, decision.error, ctx.requestId);
-    else allow(ctx, res);
+    else allow(ctx, res, deps.ingress);
   }
 
   return function handleDecision(req: IncomingMessage, res: ServerResponse): void {
     const ctx = new EdgeContext(req, 'forward-auth', pickRequestId(req.headers['x-request-id'], randomUUID));
     res.once('close', () => observer.finished(ctx, res.statusCode, !res.writableFinished));
     if (!deps.trust(req.socket.remoteAddress)) return sendError(res, UNTRUSTED, ctx.requestId);
-    const original = originalRequest(req, deps.prefix);
+    const original = originalRequest(req, deps.prefix, deps.ingress);
     if (!original) return sendError(res, NO_ORIGINAL, ctx.requestId);
     ctx.method = original.method;
     ctx.target = original.target;

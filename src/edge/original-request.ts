@@ -1,13 +1,18 @@
 /**
- * The request an ingress asks a forward-auth decision about, from the conventions of the ingresses in use:
- *   ingress-nginx `auth-url`      X-Original-URL (absolute), X-Original-Method
- *   nginx `auth_request`          X-Original-URI, X-Original-Method (the operator sets them), Host / X-Forwarded-Host
- *   Traefik ForwardAuth, Caddy    X-Forwarded-Uri, X-Forwarded-Method, X-Forwarded-Host
- *   Envoy ext_authz (HTTP)        the original path after the endpoint's prefix, the original method and Host
- * Each of these headers must appear at most once; the caller has already checked the peer is a trusted ingress.
+ * The request an ingress asks a forward-auth decision about. Each ingress describes it its own way, and passes the
+ * client's own headers along too, so only the configured ingress's convention is read — a header of another
+ * convention is the client's, and must not choose the path being judged:
+ *   nginx     X-Original-URL (ingress-nginx `auth-url`, absolute) or X-Original-URI (`auth_request`), exactly one;
+ *             X-Original-Method; the host from the URL, else Host
+ *   traefik,  X-Forwarded-Uri, X-Forwarded-Method, X-Forwarded-Host (ForwardAuth and `forward_auth` set them and
+ *   caddy     replace a client's)
+ *   envoy     ext_authz HTTP service: the original path after the endpoint's prefix, the original method and Host
+ * Every header read must appear at most once.
  */
 import type { IncomingMessage } from 'node:http';
 import { REPEATED, singleHeader } from '../http/raw-headers.js';
+
+export type Ingress = 'nginx' | 'traefik' | 'caddy' | 'envoy';
 
 export interface OriginalRequest {
   method: string;
@@ -18,37 +23,48 @@ export interface OriginalRequest {
 
 const ABSOLUTE_URL = /^https?:\/\/([^/?#]*)(.*)$/i;
 const METHOD = /^[A-Z]{1,16}$/;
+/** A header that appears more than once: the request is refused. */
+const BAD = null;
 
-type Read = string | undefined | null;
-
-/** The header's value, undefined when absent, null when repeated (refused). */
-function one(raw: readonly string[], name: string): Read {
+function one(raw: readonly string[], name: string): string | undefined | typeof BAD {
   const value = singleHeader(raw, name);
-  return value === REPEATED ? null : value;
+  return value === REPEATED ? BAD : value;
 }
 
-/** The original request, or null when the headers are repeated or cannot describe one (400). */
-export function originalRequest(req: IncomingMessage, prefix: string): OriginalRequest | null {
-  const raw = req.rawHeaders;
-  const originalUrl = one(raw, 'x-original-url');
-  const originalUri = one(raw, 'x-original-uri');
-  const forwardedUri = one(raw, 'x-forwarded-uri');
-  const forwardedHost = one(raw, 'x-forwarded-host');
-  const method = one(raw, 'x-original-method') ?? one(raw, 'x-forwarded-method');
-  if (originalUrl === null || originalUri === null || forwardedUri === null || forwardedHost === null || method === null) return null;
-  const verb = method ?? req.method ?? 'GET';
-  if (!METHOD.test(verb)) return null;
+function described(method: string | undefined | typeof BAD, fallback: string | undefined, target: string, host: string | undefined): OriginalRequest | null {
+  if (method === BAD) return null;
+  const verb = method ?? fallback ?? 'GET';
+  return METHOD.test(verb) ? { method: verb, target, host } : null;
+}
 
-  if (originalUrl !== undefined) {
-    const m = ABSOLUTE_URL.exec(originalUrl);
-    if (!m) return null;
-    return { method: verb, target: m[2] || '/', host: m[1] };
-  }
-  const host = forwardedHost ?? req.headers.host;
-  const uri = originalUri ?? forwardedUri;
-  if (uri !== undefined) return { method: verb, target: uri, host };
-  // Envoy: everything after the prefix is the original path (and query).
-  const url = req.url ?? '/';
-  const rest = url.slice(prefix.length);
-  return { method: verb, target: rest === '' || rest[0] === '?' ? `/${rest}` : rest, host };
+function fromNginx(req: IncomingMessage): OriginalRequest | null {
+  const raw = req.rawHeaders;
+  const url = one(raw, 'x-original-url');
+  const uri = one(raw, 'x-original-uri');
+  // Both present means one of them is the client's: ingress-nginx sets the URL, a plain auth_request the URI.
+  if (url === BAD || uri === BAD || (url === undefined) === (uri === undefined)) return null;
+  const method = one(raw, 'x-original-method');
+  if (uri !== undefined) return described(method, req.method, uri, req.headers.host);
+  const m = ABSOLUTE_URL.exec(url!);
+  return m ? described(method, req.method, m[2] || '/', m[1]) : null;
+}
+
+function fromForwarded(req: IncomingMessage): OriginalRequest | null {
+  const raw = req.rawHeaders;
+  const uri = one(raw, 'x-forwarded-uri');
+  const host = one(raw, 'x-forwarded-host');
+  if (uri === BAD || uri === undefined || host === BAD) return null;
+  return described(one(raw, 'x-forwarded-method'), 'GET', uri, host ?? req.headers.host);
+}
+
+function fromEnvoy(req: IncomingMessage, prefix: string): OriginalRequest | null {
+  const rest = (req.url ?? '/').slice(prefix.length);
+  return described(undefined, req.method, rest === '' || rest[0] === '?' ? `/${rest}` : rest, req.headers.host);
+}
+
+/** The original request, or null when the ingress's headers are missing, repeated or contradictory (400). */
+export function originalRequest(req: IncomingMessage, prefix: string, ingress: Ingress): OriginalRequest | null {
+  if (ingress === 'nginx') return fromNginx(req);
+  if (ingress === 'envoy') return fromEnvoy(req, prefix);
+  return fromForwarded(req);
 }

@@ -12,7 +12,7 @@ import type { SpawnedServer } from '../helpers/spawned-server.js';
 
 const HAVE_CADDY = requireTools('the Caddy forward-auth test', TOOLS.caddy);
 
-forwardAuthContract('Caddy forward_auth', HAVE_CADDY, (ports) => startCaddy(ports));
+forwardAuthContract('Caddy forward_auth', 'caddy', HAVE_CADDY, (ports) => startCaddy(ports));
 
 /** forward_auth with nothing but uri and copy_headers: Caddy passes every client header to the decision. */
 const PLAIN = `api.example.com {
@@ -29,7 +29,7 @@ describe.skipIf(!HAVE_CADDY)("Caddy's plain forward_auth in front of tollgate", 
   let caddy: SpawnedServer;
 
   beforeAll(async () => {
-    stack = await startForwardAuthStack();
+    stack = await startForwardAuthStack('caddy');
     caddy = await startCaddy({ tollgate: stack.tollgatePort, app: stack.upstream.port }, PLAIN);
   }, 60_000);
 

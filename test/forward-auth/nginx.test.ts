@@ -6,4 +6,4 @@ import { requireTools, TOOLS } from '../helpers/debian-tool.js';
 import { forwardAuthContract } from '../helpers/forward-auth-contract.js';
 import { startNginx } from '../helpers/nginx.js';
 
-forwardAuthContract('nginx auth_request', requireTools('the nginx forward-auth test', TOOLS.nginx), startNginx);
+forwardAuthContract('nginx auth_request', 'nginx', requireTools('the nginx forward-auth test', TOOLS.nginx), startNginx);

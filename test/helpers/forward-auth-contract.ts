@@ -13,14 +13,15 @@ export type StartIngress = (ports: { tollgate: number; app: number }) => Promise
 /** Slack on top of revocation.maxStaleness for the revoke call, the ingress hop and the poll interval. */
 const REVOCATION_SLACK_MS = 2_000;
 
-export function forwardAuthContract(ingress: string, enabled: boolean, start: StartIngress): void {
-  describe.skipIf(!enabled)(`${ingress} in front of tollgate's forward-auth endpoint`, () => {
+/** `name` titles the suite; `ingress` is the `forwardAuth.ingress` tollgate is configured with. */
+export function forwardAuthContract(name: string, ingress: 'nginx' | 'caddy', enabled: boolean, start: StartIngress): void {
+  describe.skipIf(!enabled)(`${name} in front of tollgate's forward-auth endpoint`, () => {
     let stack: ForwardAuthStack;
     let server: SpawnedServer;
     let reader: string;
 
     beforeAll(async () => {
-      stack = await startForwardAuthStack();
+      stack = await startForwardAuthStack(ingress);
       server = await start({ tollgate: stack.tollgatePort, app: stack.upstream.port });
       reader = (await stack.token('reader', ['read'])).token;
     }, 60_000);

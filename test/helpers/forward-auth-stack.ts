@@ -19,14 +19,14 @@ export interface ForwardAuthStack {
   close(): Promise<void>;
 }
 
-export async function startForwardAuthStack(): Promise<ForwardAuthStack> {
+export async function startForwardAuthStack(ingress: 'nginx' | 'caddy'): Promise<ForwardAuthStack> {
   const redis = await startRedisServer();
   const upstream = await startUpstream();
   // Routes' upstreams are never called in forward-auth: the ingress forwards.
   const unused = 'http://127.0.0.1:9';
   const gw = await startTestGateway({
     listen: { trustedProxies: ['127.0.0.1', '::1'] },
-    forwardAuth: { path: '/auth/verify' },
+    forwardAuth: { ingress, path: '/auth/verify' },
     store: { url: redis.url },
     revocation: { maxStaleness: '1s' },
     routes: [
