@@ -9,31 +9,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../src/tokens/format.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
 import { httpRequest } from '../helpers/http.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { startPrivateRedisGateway, type PrivateRedisGateway } from '../helpers/private-redis-gateway.js';
 
 /** store.timeout, long enough that a second one stands out from scheduling noise. */
 const TIMEOUT_MS = 1_000;
 /** A quarter of a second timeout. */
 const SLACK_MS = 250;
 
-let redis: RedisServer;
-let upstream: TestUpstream;
+let stack: PrivateRedisGateway;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  upstream = await startUpstream();
-  gw = await startTestGateway({ store: { url: redis.url, timeout: `${TIMEOUT_MS}ms` }, routes: [{ name: 'api', match: { path: '/api/*' }, upstream: upstream.url, app: 'shop' }] });
+  stack = await startPrivateRedisGateway({ store: { timeout: `${TIMEOUT_MS}ms` }, routes: (upstream) => [{ name: 'api', match: { path: '/api/*' }, upstream, app: 'shop' }] });
+  gw = stack.gw;
   expect((await gw.admin('POST', '/apps', { id: 'shop', name: 'Shop', scopes: [] })).status).toBe(201);
 });
-afterAll(async () => {
-  await gw?.close();
-  await upstream?.close();
-  await redis?.dispose();
-});
+afterAll(async () => stack?.close());
 
 /** node:http, one connection each: fetch's pool queues requests while it opens connections. */
 async function timed(token: string): Promise<{ status: number; ms: number }> {
@@ -53,13 +46,13 @@ const storeless = () => {
 describe('Redis stalled (SIGSTOP)', () => {
   it(`answers every request 503 within store.timeout (${TIMEOUT_MS} ms) + ${SLACK_MS} ms + scheduling, also those queued behind stuck reads`, { timeout: 30_000 }, async () => {
     expect((await fresh()).status).toBe(401);
-    redis.pause();
+    stack.redis.pause();
     let pairs: { status: number; ms: number }[][];
     try {
       // A stream every 25 ms for 1.5 s: each request arrives while earlier reads are stuck.
       pairs = await Promise.all(Array.from({ length: 60 }, (_, i) => sleep(i * 25).then(() => Promise.all([fresh(), storeless()]))));
     } finally {
-      redis.resume();
+      stack.redis.resume();
     }
     const answers = pairs.map(([store]) => store!);
     const controls = pairs.map(([, control]) => control!);
