@@ -83,11 +83,11 @@ describe('metrics: every decision reason is counted, labels stay bounded', () =>
     const text = await scrape();
     for (const [reason, , status] of expectations) {
       const result = reason === 'ok' ? 'allow' : 'deny';
-      expect(sample(text, 'tollgate_auth_decisions_total', `route="shop",result="${result}",reason="${reason}"`), reason).toBeGreaterThanOrEqual(1);
-      expect(sample(text, 'tollgate_requests_total', `route="shop",method="GET",status="${status}"`)).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'tollgate_auth_decisions_total', `route="shop",result="${result}",reason="${reason}",mode="proxy"`), reason).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'tollgate_requests_total', `route="shop",method="GET",status="${status}",mode="proxy"`)).toBeGreaterThanOrEqual(1);
     }
-    expect(sample(text, 'tollgate_auth_decisions_total', 'route="shop",result="deny",reason="rate_limited"')).toBe(1);
-    expect(sample(text, 'tollgate_auth_decisions_total', 'route="shop",result="deny",reason="store_unavailable"')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'tollgate_auth_decisions_total', 'route="shop",result="deny",reason="rate_limited",mode="proxy"')).toBe(1);
+    expect(sample(text, 'tollgate_auth_decisions_total', 'route="shop",result="deny",reason="store_unavailable",mode="proxy"')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'tollgate_store_errors_total', 'op="getToken"')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^tollgate_upstream_duration_seconds_count\{route="shop"\} [1-9]/m);
     expect(text).toMatch(/^tollgate_request_duration_seconds_bucket\{le="0\.0005",route="shop"\}/m);
