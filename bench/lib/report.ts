@@ -46,10 +46,10 @@ export interface ReportInput {
 export function renderReport(o: ReportInput): string {
   const of = (name: string, from = o.samples) => from.get(name) ?? [];
   const m = (name: string, key: keyof Sample, from = o.samples) => median(of(name, from).map((s) => s[key]));
-  /** Median ratio of req/s to another target's in the same round, with the min–max across rounds. */
+  /** Median of the per-round ratios of req/s to another target's in the same round, with their min–max. */
   const ratio = (name: string, base: string) => {
     const per = of(name).map((s, i) => s.rps / (of(base)[i]?.rps ?? NaN));
-    return `${fixed(m(name, 'rps') / m(base, 'rps'), 2)}x (${fixed(Math.min(...per), 2)}–${fixed(Math.max(...per), 2)})`;
+    return `${fixed(median(per), 2)}x (${fixed(Math.min(...per), 2)}–${fixed(Math.max(...per), 2)})`;
   };
   const workersRow = o.targets.find((t) => t.name.startsWith(`${TARGETS.hot},`))?.name;
   const rows = o.targets.map((t) => [
@@ -72,7 +72,7 @@ export function renderReport(o: ReportInput): string {
     '',
     `${new Date().toISOString().slice(0, 16)}Z · Node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · ${s.wrk}, -t1 -c${s.connections}, ${s.rounds} interleaved rounds × ${s.seconds}s per config (order reversed every round, ${s.warmup}s warm-up each) · Redis: ${s.redis} redis-server on loopback`,
     '',
-    `Every server runs in its own process; wrk is another. Figures are medians of rounds. "vs raw proxy" is the median ratio and, in parentheses, the lowest and highest ratio within one round. CPU µs/req is utime+stime of the server's processes (a clustered tollgate: primary and workers) per request. p50 @2 is the median latency at 2 connections. Redis: commands clients sent (round trips) / commands run including those inside Lua scripts, per request. Headroom check: the upstream alone ran at ${fixed(s.headroom, 1)}x the raw proxy (the bench refuses to report below 3x). Machine load average (1 min) before and after the rounds: ${s.load.map((l) => fixed(l, 1)).join(' → ')} on ${cpus().length} CPUs; far above the CPU count means other work shared the cores and the figures are noise.`,
+    `Every server runs in its own process; wrk is another. Figures are medians of rounds. "vs raw proxy" and the other req/s ratios are the median of the per-round ratios (both measured in the same round) and, in parentheses, the lowest and highest of them; the CPU ratio is of the medians. CPU µs/req is utime+stime of the server's processes (a clustered tollgate: primary and workers) per request. p50 @2 is the median latency at 2 connections. Redis: commands clients sent (round trips) / commands run including those inside Lua scripts, per request. Headroom check: the upstream alone ran at ${fixed(s.headroom, 1)}x the raw proxy (the bench refuses to report below 3x). Machine load average (1 min) before and after the rounds: ${s.load.map((l) => fixed(l, 1)).join(' → ')} on ${cpus().length} CPUs; far above the CPU count means other work shared the cores and the figures are noise.`,
     '',
     table(['server', 'req/s', 'vs raw proxy', 'CPU µs/req', 'p50 ms', 'p99 ms', 'p50 ms @2', 'Redis sent / run per req', 'errors'], rows),
     '',
