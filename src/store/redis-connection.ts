@@ -14,9 +14,9 @@ function baseOptions(store: StoreConfig): RedisOptions {
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 5), 1_000),
     // A replica promoted by Sentinel answers READONLY until we reconnect to the new master.
     reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
-    // No auto-pipelining: a command queued behind a stalled pipeline would only start its
-    // commandTimeout once that pipeline fails, so a request could wait twice store.timeout.
-    enableAutoPipelining: false,
+    // A command auto-pipelined behind a stalled pipeline starts its commandTimeout only once that
+    // pipeline fails; the token read has its own deadline (RedisStore) for that reason.
+    enableAutoPipelining: true,
     ...(store.redis?.password ? { password: store.redis.password } : {}),
   };
 }
@@ -28,7 +28,7 @@ export function createRedisClient(store: StoreConfig): RedisClient {
   if (topology?.cluster) {
     return new Cluster(topology.cluster, {
       enableOfflineQueue: false,
-      enableAutoPipelining: false,
+      enableAutoPipelining: true,
       clusterRetryStrategy: (times: number) => Math.min(100 * times, 1_000),
       redisOptions: options,
     });

@@ -18,6 +18,8 @@ import { decodeCursor, encodeCursor, PENDING_MS, TOMBSTONE_MS, type ListOptions,
 export interface StoreHooks {
   /** Called with the operation name whenever the store fails to answer. */
   onError?: (op: string, err: unknown) => void;
+  /** store.timeout: a token read not answered by then fails, however long it waited to be sent. */
+  readDeadlineMs?: number;
 }
 
 export class RedisStore implements TokenStore {
@@ -164,7 +166,17 @@ export class RedisStore implements TokenStore {
   }
 
   getToken(id: string): Promise<TokenRecord | null> {
-    return this.guard('getToken', async () => fromHash(id, await this.client.hgetall(this.tokenKey(id))));
+    return this.guard('getToken', async () => fromHash(id, await this.withinDeadline(this.client.hgetall(this.tokenKey(id)))));
+  }
+
+  private withinDeadline<T>(command: Promise<T>): Promise<T> {
+    const ms = this.hooks.readDeadlineMs;
+    if (ms === undefined) return command;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([command, deadline]).finally(() => clearTimeout(timer));
   }
 
   listTokens(app: string, { cursor, limit }: ListOptions): Promise<Page<TokenRecord>> {
