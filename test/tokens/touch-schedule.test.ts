@@ -83,6 +83,12 @@ describe('touch schedule', () => {
     );
   });
 
+  it('refuses configurations where the rule cannot hold, naming the field', () => {
+    expect(() => parseConfig({ tokens: { ttl: '59s' } })).toThrow(/tokens\.ttl: must be at least 60s/);
+    expect(() => parseConfig({ store: { timeout: '15s' } })).toThrow(/store\.timeout: must be under 15s/);
+    expect(parseConfig({ tokens: { ttl: '60s', touchInterval: '1d' }, store: { timeout: '14s' } }).tokens.ttl).toBe(60_000);
+  });
+
   it('coalesces the issue 12 case (ttl 60 s, default interval): uses at 0, 30 and 50 s are all written', () => {
     const schedule = createTouchSchedule(parseConfig({}).tokens.touchInterval);
     const token = record('t', 60 * SECOND);
