@@ -92,9 +92,10 @@ export class RedisStore implements TokenStore {
   createApp(app: AppRecord): Promise<void> {
     return this.guard('createApp', async () => {
       await this.client.sadd(this.appsKey, app.id);
-      await this.client.del(this.appClosedKey(app.id));
       const set = await this.client.set(this.appKey(app.id), JSON.stringify(app), 'NX');
       if (set === null) throw new ConflictError(`app "${app.id}"`);
+      // Only once the id is ours: a refused create must not reopen an app whose deletion is running.
+      await this.client.del(this.appClosedKey(app.id));
     });
   }
 
