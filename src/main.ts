@@ -161,7 +161,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const audit = createAudit(logger);
   const clientDeps = { store, clients, lifecycle, audit, clock };
   const admin = createAdminApp({ store, lifecycle, audit, logger, clock, extraRouters: [clientsRouter(clientDeps), apiKeysRouter(clientDeps)], onAppDelete: [clientCleanup(clients)] });
-  const oauth = createOAuthApp({ config, store, clients, lifecycle, metrics, logger, clock, addressing });
+  const oauth = createOAuthApp({ config, store, clients, counter: backend.counter, lifecycle, metrics, logger, clock, addressing });
   const oauthMount: Mount = { prefixes: oauthPrefixes(config), handler: oauth as unknown as RequestListener };
   const notFound: RequestListener = (_req, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","error_description":"no such endpoint"}');

@@ -9,6 +9,7 @@ import { GatewayError } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { ClientStore } from '../store/client-store.js';
+import type { Counter } from '../store/counter.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import type { Clock } from '../types.js';
@@ -32,6 +33,8 @@ export interface OAuthDeps {
   config: Config;
   store: TokenStore;
   clients: ClientStore;
+  /** The store's rate-limit counter. */
+  counter: Counter;
   lifecycle: TokenLifecycle;
   metrics: Metrics;
   logger: Logger;
@@ -62,7 +65,7 @@ export function createOAuthApp(deps: OAuthDeps): Express {
   const imported = createClientKeyCache();
   const verifierFor = (policy: AssertionPolicy) => createAssertionVerifier({ clients, jwks, config, clock, policy, imported });
   const authenticateClient = createClientAuthenticator(clients, verifierFor(strictPolicy(config)));
-  const limits = createTokenRateLimits(config, store, (req: Request) => req.oauthClient?.client.id ?? 'unknown');
+  const limits = createTokenRateLimits(config, deps.counter, (req: Request) => req.oauthClient?.client.id ?? 'unknown');
   const issueAccessToken = createAccessTokenIssuer({ lifecycle, clients, metrics, clock });
   // Whatever revokes an access token (admin, app deletion, another endpoint) frees its slot.
   lifecycle.onRevoke((record) => {

@@ -1,18 +1,15 @@
 /**
- * The token service's rate limits, per source address and per authenticated client, with
- * express-rate-limit counting in Redis through rate-limit-redis so every replica shares them.
- * A count Redis cannot answer is a 503, never a free pass.
+ * The token service's rate limits, per source address and per authenticated client, counted by
+ * the store's counter (in Redis, shared by every replica): one script call per limit, no other
+ * per-request work. A count the store cannot answer is a 503, never a free pass. Every answer
+ * carries the draft-ietf-httpapi-ratelimit-headers-08 fields.
  */
-import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
-import { RedisStore as RateLimitRedisStore, type RedisReply } from 'rate-limit-redis';
-import type { Config } from '../config/schema.js';
-import { StoreUnavailableError } from '../errors.js';
+import type { Request, RequestHandler } from 'express';
+import { GatewayError, StoreUnavailableError } from '../errors.js';
+import { clientKey } from '../http/client-address.js';
+import type { Counter, Hits } from '../store/counter.js';
 import { parseRate } from '../store/rate.js';
-import { LuaScript } from '../store/redis-scripts.js';
-import { RedisStore } from '../store/redis-store.js';
-import type { TokenStore } from '../store/token-store.js';
+import type { Config } from '../config/schema.js';
 import { slowDown } from './oauth-errors.js';
 
 export interface TokenRateLimits {
@@ -21,55 +18,30 @@ export interface TokenRateLimits {
   byClient: RequestHandler;
 }
 
-/**
- * rate-limit-redis loads its scripts once at start and would keep a failed load forever if Redis
- * was down then; this adapter answers SCRIPT LOAD locally and runs EVALSHA with an EVAL fallback.
- */
-function redisCommands(store: RedisStore): (...args: string[]) => Promise<RedisReply> {
-  const scripts = new Map<string, LuaScript>();
-  return async (...args) => {
+/** Counter keys are `oauth:<name>:<who>`: in Redis `<prefix>rl:oauth:ip:…` and `<prefix>rl:oauth:client:…`. */
+function limiter(rate: string | false, name: 'ip' | 'client', counter: Counter, who: (req: Request) => string): RequestHandler {
+  if (rate === false) return (_req, _res, next) => next();
+  const { max, windowMs } = parseRate(rate);
+  const policy = `"${name}";q=${max};w=${windowMs / 1000}`;
+  return async function rateLimit(req, res, next) {
+    let hits: Hits;
     try {
-      const [command, ...rest] = args;
-      if (command === 'SCRIPT' && rest[0] === 'LOAD') {
-        const sha = createHash('sha1').update(rest[1]!).digest('hex');
-        scripts.set(sha, new LuaScript(rest[1]!));
-        return sha;
-      }
-      const script = command === 'EVALSHA' ? scripts.get(rest[0]!) : undefined;
-      if (script) return (await script.run(store.client, rest.slice(2, 2 + Number(rest[1])), rest.slice(2 + Number(rest[1])))) as RedisReply;
-      return (await store.client.call(command!, ...rest)) as RedisReply;
+      hits = await counter.increment(`oauth:${name}:${who(req)}`, windowMs);
     } catch (err) {
-      throw new StoreUnavailableError(err);
+      throw err instanceof GatewayError ? err : new StoreUnavailableError(err);
     }
+    const reset = Math.max(1, Math.ceil((hits.resetAt - Date.now()) / 1000));
+    res.setHeader('ratelimit-policy', policy);
+    res.setHeader('ratelimit', `"${name}";r=${Math.max(0, max - hits.count)};t=${reset}`);
+    if (hits.count > max) throw slowDown('too many token requests; slow down', reset);
+    next();
   };
 }
 
-function limiter(rate: string | false, prefix: string, tokenStore: TokenStore, key: RequestHandlerKey): RequestHandler {
-  if (rate === false) return (_req, _res, next) => next();
-  const { max: limit, windowMs } = parseRate(rate);
-  const store: Store | undefined = tokenStore instanceof RedisStore ? new RateLimitRedisStore({ sendCommand: redisCommands(tokenStore), prefix }) : undefined;
-  return rateLimit({
-    windowMs,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: key,
-    ...(store ? { store } : {}),
-    validate: { xForwardedForHeader: false },
-    handler: (req, _res, next) => {
-      const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      next(slowDown('too many token requests; slow down', reset ? (reset.getTime() - Date.now()) / 1000 : windowMs / 1000));
-    },
-  });
-}
-
-type RequestHandlerKey = (req: Parameters<RequestHandler>[0]) => string;
-
-export function createTokenRateLimits(config: Config, store: TokenStore, clientKey: RequestHandlerKey): TokenRateLimits {
+export function createTokenRateLimits(config: Config, counter: Counter, clientOf: (req: Request) => string): TokenRateLimits {
   const { perIp, perClient } = config.tokenEndpoint.rateLimit;
-  const prefix = `${config.store.keyPrefix}rl:oauth:`;
   return {
-    byAddress: limiter(perIp, `${prefix}ip:`, store, (req) => ipKeyGenerator(req.ip ?? 'unknown')),
-    byClient: limiter(perClient, `${prefix}client:`, store, clientKey),
+    byAddress: limiter(perIp, 'ip', counter, (req) => clientKey(req.ip ?? 'unknown')),
+    byClient: limiter(perClient, 'client', counter, clientOf),
   };
 }
