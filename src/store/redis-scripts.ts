@@ -40,6 +40,16 @@ return fields
 `);
 
 /**
+ * KEYS[1] token hash. ARGV: expire-at (epoch ms, '' for never), then field, value pairs. One
+ * command for the record and its expiry; fields written ahead by REVOKE (`rv`) are kept.
+ */
+export const PUT = new LuaScript(`
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+if ARGV[1] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) end
+return 1
+`);
+
+/**
  * KEYS[1] token hash. ARGV: now, tombstone ms. Sets lastUsedAt and slides expiresAt forward,
  * capped; a missing, revoked or expired token is left alone, so a touch racing a revoke
  * can never bring the token back.

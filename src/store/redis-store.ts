@@ -12,7 +12,7 @@
 import { ConflictError, GatewayError, NotFoundError, StoreUnavailableError, ValidationError } from '../errors.js';
 import type { AppRecord, Page, TokenKind, TokenRecord } from '../types.js';
 import type { RedisClient } from './redis-connection.js';
-import { CLAIM_NAME, CLOSE, INDEX_TOKEN, PAGE, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
+import { CLAIM_NAME, CLOSE, INDEX_TOKEN, PAGE, PUT, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
 import { decodeCursor, encodeCursor, PENDING_MS, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
 
 export interface StoreHooks {
@@ -134,12 +134,8 @@ export class RedisStore implements TokenStore {
   putToken(record: TokenRecord): Promise<void> {
     return this.guard('putToken', async () => {
       await this.indexToken(record);
-      const key = this.tokenKey(record.id);
-      const multi = this.client.multi().hset(key, toHash(record));
-      if (record.expiresAt !== null) multi.pexpireat(key, record.expiresAt + TOMBSTONE_MS);
-      const results = await multi.exec();
-      const failed = results?.find(([err]) => err);
-      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      const expireAt = record.expiresAt === null ? '' : record.expiresAt + TOMBSTONE_MS;
+      await PUT.run(this.client, [this.tokenKey(record.id)], [expireAt, ...Object.entries(toHash(record)).flat()]);
     });
   }
 
