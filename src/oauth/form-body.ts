@@ -49,16 +49,24 @@ function requirePost(req: Request): void {
   if (req.method !== 'POST') throw invalidRequest('this endpoint accepts POST only', { allow: 'POST' });
 }
 
-async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/** The whole body, capped: 413 past `maxBytes`. Events, not an async iterator: a grant's body is one chunk. */
+function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      // The 413 closes the connection; whatever else arrives is drained, not kept.
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 /** Parses a form body; a repeated parameter is invalid_request, an empty value counts as absent. */
