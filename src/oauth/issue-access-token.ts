@@ -3,12 +3,13 @@
  * then the token through the lifecycle, fixed expiry. Tokens pushed out by `revoke_oldest`
  * are revoked before the answer, so revocation listeners fire.
  */
+import { NotFoundError } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { ClientStore } from '../store/client-store.js';
 import { generateSecret, hashSecret, tokenIdFromHash } from '../tokens/format.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import type { Clock, TokenRecord } from '../types.js';
-import { slowDown } from './oauth-errors.js';
+import { invalidClient, slowDown } from './oauth-errors.js';
 
 export interface AccessTokenRequest {
   /** Client id or API key id: whose cap it counts against and who may revoke it. */
@@ -48,7 +49,8 @@ export function createAccessTokenIssuer(deps: { lifecycle: TokenLifecycle; clien
       });
     } catch (err) {
       await clients.releaseToken(request.holder, id).catch(() => undefined);
-      throw err;
+      // The app is being deleted (the store refuses its tokens): as if the holder had no app.
+      throw err instanceof NotFoundError ? invalidClient('the client belongs to no app') : err;
     }
     if (admission.evicted.length > 0) await Promise.all(admission.evicted.map((evicted) => lifecycle.revoke(evicted)));
     metrics.tokensIssued.labels(request.app, request.grant).inc();

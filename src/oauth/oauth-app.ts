@@ -13,6 +13,7 @@ import type { Counter } from '../store/counter.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import type { Clock } from '../types.js';
+import { createAppCache } from './app-cache.js';
 import { createCallerAuthenticator } from './authenticate-caller.js';
 import { createClientAuthenticator } from './authenticate-client.js';
 import { hyprPolicy, strictPolicy, type AssertionPolicy } from './assertion-policy.js';
@@ -78,7 +79,8 @@ export function createOAuthApp(deps: OAuthDeps): Express {
   app.set('trust proxy', deps.addressing.expressTrust);
   app.set('query parser', false);
 
-  const token = tokenEndpoint({ store, authenticateClient, limits, issueAccessToken });
+  const apps = createAppCache(store, config.revocation.maxStaleness, clock);
+  const token = tokenEndpoint({ apps, authenticateClient, limits, issueAccessToken });
   const key = keyExchange({ store, clients, limits, issueAccessToken });
   app.all('/oauth/token', ...token);
   app.all('/oauth/key', ...key);
@@ -87,7 +89,7 @@ export function createOAuthApp(deps: OAuthDeps): Express {
   app.get(METADATA_PATH, metadataEndpoint(config));
   if (config.compat.hypr) {
     const authenticateHyprClient = createClientAuthenticator(clients, verifierFor(hyprPolicy(config)));
-    app.all(HYPR_EXCHANGE_PATH, ...tokenEndpoint({ store, authenticateClient: authenticateHyprClient, limits, issueAccessToken, hyprGrant: true }));
+    app.all(HYPR_EXCHANGE_PATH, ...tokenEndpoint({ apps, authenticateClient: authenticateHyprClient, limits, issueAccessToken, hyprGrant: true }));
   }
   if (config.compat.hypersign) app.all(HYPERSIGN_KEY_PATH, ...key);
   app.use(noStore, (_req, _res) => {

@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ClientRecord } from '../store/client-store.js';
-import type { TokenStore } from '../store/token-store.js';
+import type { AppCache } from './app-cache.js';
 import type { AuthenticatedClient, ClientAuthenticator } from './authenticate-client.js';
 import { JWT_BEARER } from './client-assertion.js';
 import { formOf, readForm } from './form-body.js';
@@ -23,7 +23,7 @@ declare module 'express-serve-static-core' {
 }
 
 export interface TokenEndpointDeps {
-  store: TokenStore;
+  apps: AppCache;
   authenticateClient: ClientAuthenticator;
   limits: TokenRateLimits;
   issueAccessToken: AccessTokenIssuer;
@@ -62,7 +62,7 @@ export function tokenEndpoint(deps: TokenEndpointDeps): RequestHandler[] {
 
   async function issue(req: Request, res: Response): Promise<void> {
     const { client } = authenticatedClient(req);
-    const app = await deps.store.getApp(client.app);
+    const app = await deps.apps.get(client.app);
     if (!app) throw invalidClient('the client belongs to no app');
     const allowed = client.scopes.filter((s) => app.scopes.includes(s));
     const scopes = grantedScopes(formOf(req).scope, allowed);
