@@ -45,7 +45,9 @@ export function slowDown(description: string, retryAfterSeconds?: number): Gatew
 
 /** First step of every endpoint: tokens and token metadata are never cached. */
 export function noStore(_req: Request, res: Response, next: NextFunction): void {
-  res.set({ 'cache-control': 'no-store', pragma: 'no-cache' });
+  // setHeader, not Express's res.set: no per-call object walk or content-type handling on every grant.
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('pragma', 'no-cache');
   next();
 }
 
