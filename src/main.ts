@@ -1,6 +1,4 @@
 /** Composition root: config → store → token lifecycle → edge, admin, metrics listeners; and shutdown. */
-import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +18,7 @@ import { createRequestDoor } from './edge/request-door.js';
 import { compileRoutes, type RouteTable } from './edge/routes.js';
 import { createUpgradeDoor } from './edge/upgrade-door.js';
 import { createClientAddressing } from './http/client-address.js';
-import { writeErrorToSocket } from './http/error-response.js';
-import { REFUSALS } from './edge/refusals.js';
+import { guardConnections } from './http/connection-guards.js';
 import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
 import { memoChildren } from './ops/metric-children.js';
@@ -186,8 +183,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
     const server = secure && tlsOptions ? createHttpsServer({ ...listenerOptions, ...tlsOptions }, listener) : createServer(listenerOptions, listener);
     if ('setSecureContext' in server) tlsServers.push(server);
     server.on('checkContinue', listener);
-    // Without a listener Node drops a CONNECT without a word; tollgate is no tunnel, and says so.
-    server.on('connect', (_req: IncomingMessage, socket: Duplex) => writeErrorToSocket(socket, REFUSALS.connectRefused, randomUUID()));
+    guardConnections(server);
     server.maxConnections = limits.maxConnections;
     // Node parses every header (maxHeaderSize bounds them), so the edge sees the whole list and answers 431 past `maxHeaders`.
     server.maxHeadersCount = 0;

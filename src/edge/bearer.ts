@@ -1,4 +1,5 @@
 /** Reads the Bearer credential from the Authorization header, and only from there (RFC 6750 2.1). */
+import { parseSecret, SECRET_LENGTH } from '../tokens/format.js';
 
 export type Credential =
   | { kind: 'token'; token: string }
@@ -46,5 +47,27 @@ export function hasQueryToken(query: string): boolean {
     }
     if (decoded === 'access_token') return true;
   }
+  return false;
+}
+
+const SECRET_IN_TEXT = /tg_[a-z]_[A-Za-z0-9_-]{43}[0-9A-Za-z]{6}/g;
+
+/**
+ * True when any tollgate secret (valid checksum) sits anywhere in the query, under any parameter name:
+ * frameworks read `access.token`, `access token` or `;access_token` as `access_token`, and a token in a URL
+ * leaks into every log between the client and the upstream whatever it is called.
+ */
+export function queryCarriesToken(query: string): boolean {
+  if (query.length < SECRET_LENGTH) return false;
+  let text = query;
+  if (text.includes('%')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      /* an undecodable query is scanned as it is */
+    }
+  }
+  if (!text.includes('tg_')) return false;
+  for (const m of text.matchAll(SECRET_IN_TEXT)) if (parseSecret(m[0]) !== null) return true;
   return false;
 }

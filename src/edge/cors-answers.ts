@@ -1,6 +1,8 @@
 /** How the proxy door speaks CORS for routes with a `cors` block (the protocol itself is http/cors.ts). */
 import type { ServerResponse } from 'node:http';
 import { responseHeaders } from '../http/cors.js';
+import { sendError } from '../http/error-response.js';
+import { REFUSALS } from './refusals.js';
 import type { EdgeContext } from './context.js';
 
 /** The allow-origin headers for this request's answer, or null when its route has no `cors` or it sent no Origin. */
@@ -12,15 +14,9 @@ export function corsHeaders(ctx: EdgeContext): Record<string, string> | null {
 
 /** 204 with the allowing headers, or 403 with only `Vary` (a browser then refuses the actual request). */
 export function answerPreflight(res: ServerResponse, allowed: boolean, headers: Record<string, string>, requestId: string): void {
-  res.statusCode = allowed ? 204 : 403;
+  if (!allowed) return sendError(res, REFUSALS.corsRefused, requestId, headers);
+  res.statusCode = 204;
   for (const name in headers) res.setHeader(name, headers[name]!);
   res.setHeader('x-request-id', requestId);
-  if (allowed) {
-    res.end();
-    return;
-  }
-  const body = '{"error":"cors_refused","error_description":"this origin, method or header is not allowed by the route"}';
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', Buffer.byteLength(body));
-  res.end(body);
+  res.end();
 }

@@ -13,7 +13,10 @@ export interface Target {
 }
 
 const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
-const QUERY_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
+/** Brackets and `|` as well: clients send `a[]=1` and `a|b` unencoded, and a query is never routed on. */
+const QUERY_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%[\]|]*$/;
+/** Characters that Unicode normalization (NFKC) or some servers turn into `.`, `/` or `\`. */
+const LOOKALIKE_SEPARATORS = /[\u2024\u2025\u2215\u2216\uFE52\uFE68\uFF0E\uFF0F\uFF3C]/;
 const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
 const HEX = '0123456789ABCDEF';
 const DOUBLE_ENCODED = /%25[0-9A-Fa-f]{2}/;
@@ -83,10 +86,28 @@ export function normalizeTarget(rawTarget: string): Target | null {
   return path === null ? null : { path, query };
 }
 
+/**
+ * False for escapes that are not valid UTF-8 (overlong `%c0%ae` is a `.` to some old decoders) or that decode
+ * to a look-alike of a separator.
+ */
+function plainUtf8(path: string): boolean {
+  if (!path.includes('%')) return true;
+  try {
+    return !LOOKALIKE_SEPARATORS.test(decodeURIComponent(path));
+  } catch {
+    return false;
+  }
+}
+
+/** Windows servers (IIS) drop trailing dots and spaces: `private.` and `private%20` would be `private` there. */
+function endsLikeWindows(segment: string): boolean {
+  return segment.endsWith('.') || segment.endsWith('%20');
+}
+
 /** The canonical form of a path alone; null when unsafe. */
 export function normalizePath(rawPath: string): string | null {
   const decoded = decodeUnreserved(rawPath);
-  if (decoded === null) return null;
+  if (decoded === null || !plainUtf8(decoded)) return null;
   const segments = decoded.split('/');
   const out: string[] = [];
   let trailingSlash = false;
@@ -98,7 +119,7 @@ export function normalizePath(rawPath: string): string | null {
     } else if (segment === '..') {
       out.pop();
       trailingSlash = last;
-    } else if (isDisguisedDot(segment)) {
+    } else if (isDisguisedDot(segment) || endsLikeWindows(segment)) {
       return null;
     } else {
       out.push(segment);

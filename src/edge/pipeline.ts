@@ -9,12 +9,13 @@
 import type { ErrorFields } from '../errors.js';
 import { isPreflight, preflight } from '../http/cors.js';
 import { framingProblem, type FramingProblem } from '../http/framing.js';
-import { parseHost } from '../http/host.js';
+import { absoluteAuthority, parseHost } from '../http/host.js';
+import { connectionListed } from '../http/raw-headers.js';
 import type { DecisionReason } from '../ops/metrics.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import { authenticateCached, verifyToken, type Authentication } from './authenticate.js';
 import { authorize, type AuthorizeDenial } from './authorize.js';
-import { hasQueryToken } from './bearer.js';
+import { hasQueryToken, queryCarriesToken } from './bearer.js';
 import type { EdgeContext } from './context.js';
 import { normalizeTarget } from './normalize-path.js';
 import type { RateLimitCheck } from './rate-limit.js';
@@ -105,7 +106,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return function decide(ctx) {
     const problem = framingProblem(ctx.req, deps.maxHeaders, ctx.door === 'upgrade');
     if (problem) return refuse(FRAMING_REFUSALS[problem]);
-    const host = parseHost(ctx.hostHeader);
+    // RFC 9112 3.2.2: with an absolute-form target, its authority is the host, whatever Host says.
+    const host = parseHost(absoluteAuthority(ctx.target) ?? ctx.hostHeader);
     if (!host) return refuse(REFUSALS.badHost);
     ctx.host = host;
     const target = normalizeTarget(ctx.target);
@@ -113,16 +115,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ctx.path = target.path;
     ctx.query = target.query;
     // Refused on every route, so a token in a URL is never forwarded, logged upstream or cached by anyone.
-    if (hasQueryToken(target.query)) return refuse(REFUSALS.queryToken);
+    if (hasQueryToken(target.query) || queryCarriesToken(target.query)) return refuse(REFUSALS.queryToken);
     const match = deps.routes().match(ctx.method, target.path, host.name);
     if (!match || (ctx.door === 'upgrade' && !match.route.config.websocket)) return refuse(REFUSALS.noRoute);
     const route = match.route;
     ctx.route = route;
     ctx.params = match.params;
+    // A binding header listed in Connection would be judged here and then dropped before the upstream.
+    if (route.appHeader !== null && connectionListed(ctx.req.rawHeaders)?.has(route.appHeader)) return refuse(REFUSALS.hopByHopAppHeader);
     // A preflight carries no token by design; on the forward-auth door it passes, and the ingress forwards it.
     if (route.cors !== null && ctx.door !== 'upgrade' && isPreflight(ctx.method, ctx.req.headers)) {
-      if (ctx.door === 'forward-auth') return ALLOW;
       const answer = preflight(route.cors, ctx.req.headers);
+      // An ingress cannot relay a preflight answer on a 2xx: an allowed one passes to the upstream, a refused one stops.
+      if (ctx.door === 'forward-auth') return answer.allowed ? ALLOW : refuse(REFUSALS.corsRefused);
       return { kind: 'preflight', allowed: answer.allowed, headers: answer.headers };
     }
     if (route.config.auth === 'none') return route.config.rateLimit ? limit(ctx, route, performance.now()) : ALLOW;

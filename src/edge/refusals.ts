@@ -31,10 +31,11 @@ export const REFUSALS = {
   badHost: badRequest('Host header cannot be parsed', CLOSE),
   upgradeWithBody: badRequest('an upgrade request must not carry a body', CLOSE),
   unsupportedUpgrade: badRequest('only WebSocket upgrades are supported', CLOSE),
-  connectRefused: { status: 405, error: 'method_not_allowed', description: 'CONNECT is not supported: tollgate is not a tunnel', headers: { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' } },
   badPath: badRequest('request path cannot be normalized safely'),
+  corsRefused: { status: 403, error: 'cors_refused', description: 'this origin, method or header is not allowed by the route' },
   noRoute: { status: 404, error: 'not_found', description: 'no route matches this request' },
   repeatedAppHeader: badRequest('the header that names the app appears more than once'),
+  hopByHopAppHeader: badRequest('the header that names the app must not be listed in Connection'),
 
   // Authentication and authorization (RFC 6750 3).
   missing: { status: 401, error: 'unauthorized', description: 'Bearer token required', headers: { 'www-authenticate': REALM } },

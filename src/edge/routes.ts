@@ -55,6 +55,8 @@ export function compileRoute(config: RouteConfig): CompiledRoute {
   const { pattern, params } = compilePattern(config.match.path);
   const methods = config.match.methods ? new Set<string>(config.match.methods) : null;
   if (methods?.has('GET')) methods.add('HEAD');
+  // A CORS preflight is an OPTIONS whatever methods the route serves; without it the route's cors could never answer.
+  if (config.cors) methods?.add('OPTIONS');
   const upstream = new URL(config.upstream);
   return {
     config,

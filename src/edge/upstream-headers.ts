@@ -3,7 +3,7 @@
  * both directions, and the gateway's own headers are built from scratch, so a client can neither delete nor
  * forge them. Framing (Content-Length / Transfer-Encoding) is set by the forwarder from the body it sends.
  */
-import { cgiName, connectionListed } from '../http/raw-headers.js';
+import { connectionListed } from '../http/raw-headers.js';
 import type { EdgeContext } from './context.js';
 
 const HOP_BY_HOP = new Set([
@@ -12,7 +12,13 @@ const HOP_BY_HOP = new Set([
 ]);
 /** The gateway answers `Expect: 100-continue` itself, once the request is authorized. */
 const ANSWERED_HERE = 'expect';
-const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-real-ip']);
+/** Who the client is and how it came in: believed only from a trusted proxy (and the `x-forwarded-*` family). */
+const CLIENT_ORIGIN = new Set(['forwarded', 'x-real-ip', 'true-client-ip', 'x-client-ip', 'x-cluster-client-ip', 'x-original-forwarded-for', 'cf-connecting-ip', 'fastly-client-ip']);
+/**
+ * Headers with which frameworks (Symfony, IIS URL Rewrite, Rails, Express method-override) act on another path
+ * or method than the one in the request line: the upstream would act on what tollgate did not authorize.
+ */
+const REDIRECTING = new Set(['x-original-url', 'x-rewrite-url', 'x-original-uri', 'x-original-method', 'x-http-method-override', 'x-http-method', 'x-method-override']);
 /** Rebuilt below whoever the peer is: the client's own values are never passed on. */
 const RECOMPUTED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', 'host']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -53,16 +59,15 @@ export function upstreamRequestHeaders(ctx: EdgeContext, trustedPeer: boolean): 
   identityHeaders(ctx, out);
 
   const listed = connectionListed(raw);
-  const appHeader = route.appHeader;
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
-    const canon = lower.includes('_') ? cgiName(lower) : lower;
-    if (HOP_BY_HOP.has(canon) || canon === ANSWERED_HERE || listed?.has(canon)) continue;
-    if (canon.startsWith('x-auth-') || RECOMPUTED.has(canon)) continue;
-    // The underscore twin of the header that names the app (`X_RP_App`) would reach a CGI upstream as that header.
-    if (appHeader !== null && canon === appHeader && lower !== appHeader) continue;
-    if (canon === 'authorization' && !config.forwardAuthorization) continue;
-    if (FORWARDED.has(canon) && !trustedPeer) continue;
+    // As nginx does by default: a CGI-style upstream reads `X_Auth_App` or `Content_Length` as the dashed header,
+    // so an underscore name could stand in for any header this filter governs.
+    if (lower.includes('_')) continue;
+    if (HOP_BY_HOP.has(lower) || lower === ANSWERED_HERE || listed?.has(lower)) continue;
+    if (lower.startsWith('x-auth-') || RECOMPUTED.has(lower) || REDIRECTING.has(lower)) continue;
+    if (lower === 'authorization' && !config.forwardAuthorization) continue;
+    if (!trustedPeer && (lower.startsWith('x-forwarded-') || CLIENT_ORIGIN.has(lower))) continue;
     out.push(lower, raw[i + 1]!);
   }
   return out;

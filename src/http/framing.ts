@@ -34,7 +34,8 @@ export function framingProblem(req: IncomingMessage, maxHeaders: number, upgrade
   // Only plain `chunked` (Node joins repeated headers, so `chunked, chunked` lands here too): `identity, chunked`
   // and the like are parsed differently by some servers.
   const te = req.headers['transfer-encoding'];
-  if (te !== undefined && te.toLowerCase() !== 'chunked') return 'transfer-encoding';
+  // HTTP/1.0 has no chunked coding: RFC 9112 6.1 calls such framing faulty.
+  if (te !== undefined && (te.toLowerCase() !== 'chunked' || req.httpVersion === '1.0')) return 'transfer-encoding';
   if (countOf(raw, 'host') > 1) return 'doubled-host';
   const listed = connectionListed(raw);
   if (listed && (listed.has('content-length') || listed.has('transfer-encoding'))) return 'framing-in-connection';

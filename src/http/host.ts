@@ -1,6 +1,6 @@
 /**
  * The request's host, normalized once: lower case, no trailing dot, port split off. Anything that is not
- * `reg-name | IPv4 | [IPv6]` with an optional decimal port is refused, so `x@host`, `host:abc` or `host:99999`
+ * `name | IPv4 | [IPv6]` with an optional decimal port is refused, so `x@host`, `host:abc` or `host:99999`
  * cannot fall through to a catch-all route.
  */
 
@@ -10,8 +10,21 @@ export interface Host {
   port: number | null;
 }
 
-const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::(\d{0,5}))?$/;
+/**
+ * DNS names and IPv4 literals only (RFC 3986 would allow sub-delims and %-escapes in a reg-name, which no real
+ * host uses and which some upstreams decode: `secure%2elocal` must not slip past a `secure.local` route).
+ */
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~]*)(?::(\d{0,5}))?$/;
 const NO_HOST: Host = { name: '', port: null };
+
+const ABSOLUTE_FORM = /^https?:\/\/([^/?#]*)/i;
+
+/** The authority of an absolute-form request target (`http://host:port/path`), or null for origin-form. */
+export function absoluteAuthority(target: string): string | null {
+  if (target[0] === '/') return null;
+  const m = ABSOLUTE_FORM.exec(target);
+  return m ? m[1]! : null;
+}
 
 /** The normalized host, or null when the value cannot be parsed (400). */
 export function parseHost(value: string | undefined): Host | null {

@@ -1,0 +1,46 @@
+/**
+ * What a listener does about connections before any request handler runs: a request Node cannot parse gets a
+ * JSON 400/408/431 after any response still owed on that connection, not in place of it (Node's default writes its
+ * 400 at once, and the earlier request's answer is lost although the upstream acted on it); CONNECT gets a 405.
+ * (A connection that sends nothing is closed by Node itself once `headersTimeout` passes.)
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorFields } from '../errors.js';
+import { writeErrorToSocket } from './error-response.js';
+
+const CONNECT_REFUSED: ErrorFields = { status: 405, error: 'method_not_allowed', description: 'CONNECT is not supported: tollgate is not a tunnel', headers: { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' } };
+const BAD_REQUEST: ErrorFields = { status: 400, error: 'invalid_request', description: 'the request cannot be parsed' };
+const TOO_LARGE: ErrorFields = { status: 431, error: 'invalid_request', description: 'request header fields too large' };
+const TIMEOUT: ErrorFields = { status: 408, error: 'request_timeout', description: 'the request did not arrive in time' };
+
+function answerFor(code: string | undefined): ErrorFields {
+  if (code === 'HPE_HEADER_OVERFLOW') return TOO_LARGE;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return TIMEOUT;
+  return BAD_REQUEST;
+}
+
+/**
+ * The response still owed to an earlier request on this connection, one that arrived whole before the bytes
+ * that failed to parse. (When the failure is in the body of the request being answered, nothing is owed first.)
+ */
+function owed(socket: Duplex): ServerResponse | undefined {
+  const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return pending && !pending.writableFinished && pending.req.complete ? pending : undefined;
+}
+
+export function guardConnections(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (!socket.writable || err.code === 'ECONNRESET' || (current && current.headersSent && !current.req.complete)) {
+      socket.destroy();
+      return;
+    }
+    const answer = () => writeErrorToSocket(socket, answerFor(err.code), randomUUID());
+    const pending = owed(socket);
+    if (pending) pending.once('finish', answer).once('close', () => socket.destroy());
+    else answer();
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => writeErrorToSocket(socket, CONNECT_REFUSED, randomUUID()));
+}
