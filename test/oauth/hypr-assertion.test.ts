@@ -3,8 +3,6 @@
  * random kid treated as a hint, JWTCreator's 1 h default lifetime — while /oauth/token keeps RFC 7523.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientStore } from '../../src/store/create-client-store.js';
-import { systemClock } from '../../src/types.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { HYPR_EXCHANGE_PATH, jwtCreatorAssertion, postLikeHyprCurl } from '../helpers/hypr.js';
 import { createClient, JWT_BEARER, postForm } from '../helpers/oauth.js';
@@ -32,10 +30,10 @@ afterAll(() => gw.close());
 
 const now = () => Math.floor(Date.now() / 1000);
 
-/** A client allowed `hours` of assertion lifetime, written through the client store (the admin API caps it lower). */
+/** A client allowed `hours` of assertion lifetime, written through the client store (the admin API refuses over 24 h). */
 async function clientWithLifetime(hours: number): Promise<Generated> {
   const created = await createClient(gw, 'HYPRDefaultApplication', { auth: 'private_key_jwt', scopes: ['reporting'], maxActiveTokens: 100 });
-  const clients = createClientStore(gw.gateway.store, systemClock);
+  const clients = gw.gateway.clients;
   const record = (await clients.getClient(created.client_id))!;
   expect(await clients.updateClient({ ...record, assertionMaxLifetime: hours * HOUR * 1000 })).toBe(true);
   return created;
