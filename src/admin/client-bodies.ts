@@ -1,6 +1,7 @@
 /** Request bodies of the clients and API keys admin endpoints. */
 import { z } from 'zod';
 import { duration, scopeName } from '../config/schema.js';
+import { ASSERTION_LIFETIME_CAP } from '../oauth/assertion-policy.js';
 
 const name = z.string().trim().min(1).max(128);
 
@@ -12,7 +13,7 @@ export const clientCreateBody = z
     scopes: z.array(scopeName).max(256).default([]),
     tokenTtl: duration.optional(),
     maxActiveTokens: z.number().int().min(1).max(1_000_000).default(10),
-    assertionMaxLifetime: duration.default(600_000),
+    assertionMaxLifetime: duration.optional(),
     onTokenCap: z.enum(['reject', 'revoke_oldest']).default('reject'),
     owner: z.string().trim().min(1).max(256).optional(),
     role: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 . _ : -').optional(),
@@ -27,7 +28,8 @@ export const clientCreateBody = z
     if (body.type === 'personal' && body.role) ctx.addIssue({ code: 'custom', path: ['role'], message: 'only service clients have a role' });
     if (body.auth === 'client_secret' && (body.jwks || body.jwks_uri)) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'jwks and jwks_uri need auth private_key_jwt' });
     if (body.jwks && body.jwks_uri) ctx.addIssue({ code: 'custom', path: ['jwks_uri'], message: 'give jwks or jwks_uri, not both' });
-    if (body.assertionMaxLifetime < 1_000 || body.assertionMaxLifetime > 3_600_000) ctx.addIssue({ code: 'custom', path: ['assertionMaxLifetime'], message: 'must be between 1s and 1h' });
+    const lifetime = body.assertionMaxLifetime;
+    if (lifetime !== undefined && (lifetime < 1_000 || lifetime > ASSERTION_LIFETIME_CAP)) ctx.addIssue({ code: 'custom', path: ['assertionMaxLifetime'], message: 'must be between 1s and 24h' });
   });
 
 export const apiKeyCreateBody = z

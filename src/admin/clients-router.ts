@@ -83,7 +83,7 @@ export function clientsRouter({ store, clients, lifecycle, audit, clock }: Clien
       scopes: body.scopes,
       tokenTtl: body.tokenTtl ?? DEFAULT_TOKEN_TTL,
       maxActiveTokens: body.maxActiveTokens,
-      assertionMaxLifetime: body.assertionMaxLifetime,
+      ...(body.assertionMaxLifetime !== undefined ? { assertionMaxLifetime: body.assertionMaxLifetime } : {}),
       onTokenCap: body.onTokenCap,
       createdBy: who.subject,
       createdAt: clock(),

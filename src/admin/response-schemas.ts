@@ -45,7 +45,7 @@ export const clientViewSchema = z.object({
   scopes: z.array(z.string()),
   tokenTtl: z.number().describe('seconds'),
   maxActiveTokens: z.number(),
-  assertionMaxLifetime: z.number().describe('seconds'),
+  assertionMaxLifetime: z.number().optional().describe('seconds; absent: 600 on /oauth/token, compat.hyprAssertion.maxLifetime on the HYPR exchange path'),
   onTokenCap: z.enum(['reject', 'revoke_oldest']),
   jwks: z.object({ keys: z.array(publicJwk) }).optional(),
   jwks_uri: z.string().optional(),

@@ -47,7 +47,7 @@ export function clientView(c: ClientRecord) {
     scopes: c.scopes,
     tokenTtl: seconds(c.tokenTtl),
     maxActiveTokens: c.maxActiveTokens,
-    assertionMaxLifetime: seconds(c.assertionMaxLifetime),
+    ...(c.assertionMaxLifetime !== undefined ? { assertionMaxLifetime: seconds(c.assertionMaxLifetime) } : {}),
     onTokenCap: c.onTokenCap,
     ...(c.jwks ? { jwks: { keys: c.jwks } } : {}),
     ...(c.jwksUri ? { jwks_uri: c.jwksUri } : {}),

@@ -32,7 +32,7 @@ export function registerClientCommands(program: Command): void {
     .option('--scopes <list>', 'scopes the client may request (comma-separated)', list, [])
     .option('--token-ttl <duration>', 'access token lifetime, >= 60s (default 1h)')
     .option('--max-active-tokens <n>', 'live tokens the client may hold (default 10)', int)
-    .option('--assertion-max-lifetime <duration>', 'longest accepted assertion lifetime (default 10m)')
+    .option('--assertion-max-lifetime <duration>', 'longest accepted assertion lifetime, up to 24h (default 10m on /oauth/token, 1h on the HYPR exchange path)')
     .option('--on-token-cap <mode>', 'reject (429) or revoke_oldest')
     .option('--jwks-file <file>', 'public keys (a JWKS JSON file) for private_key_jwt')
     .option('--jwks-uri <url>', 'https URL of the client\'s public keys')

@@ -160,7 +160,7 @@ export const configSchema = z
           .object({
             issuers: z.array(z.string().min(1)).default(['https://hypr.com']),
             audiences: z.array(z.string().min(1)).default(['https://hypr.com']),
-            /** A client's assertion lifetime there is at least this (JWTCreator's default) and at most 24 h. */
+            /** The assertion lifetime there of a client that sets none (JWTCreator's default). */
             maxLifetime: duration.default(3_600_000).refine((ms) => ms >= 1_000 && ms <= 86_400_000, 'must be between 1s and 24h'),
           })
           .strict()

@@ -11,8 +11,6 @@ import { clientKey } from '../http/client-address.js';
 import type { EdgeContext } from './context.js';
 import type { CompiledRoute } from './routes.js';
 
-export { parseRate };
-
 type Dimension = 'perToken' | 'perClient' | 'perIp';
 
 interface Limit {

@@ -10,6 +10,9 @@ import type { ClientRecord } from '../store/client-store.js';
 /** SPEC section 4: no assertion lives longer than this, whatever a client is configured with. */
 export const ASSERTION_LIFETIME_CAP = 24 * 3_600_000;
 
+/** `/oauth/token`'s limit for a client that sets no `assertionMaxLifetime`. */
+const STRICT_DEFAULT_LIFETIME = 600_000;
+
 export interface AssertionPolicy {
   /** `iss` may be the client id, or (HYPR) one of the configured HYPR issuer strings. */
   issuerOk(iss: JWTPayload['iss'], clientId: string): boolean;
@@ -31,15 +34,15 @@ export function strictPolicy(config: Config): AssertionPolicy {
       if (!config.compat.legacyAssertionAudience) return false;
       return typeof aud === 'string' ? legacyAudiences.has(aud) : Array.isArray(aud) && aud.some((a) => legacyAudiences.has(a));
     },
-    maxLifetime: (client) => Math.min(client.assertionMaxLifetime, ASSERTION_LIFETIME_CAP),
+    maxLifetime: (client) => Math.min(client.assertionMaxLifetime ?? STRICT_DEFAULT_LIFETIME, ASSERTION_LIFETIME_CAP),
     kidIsHint: false,
   };
 }
 
 /**
  * The HYPR exchange path: JWTCreator signs with `iss` = `aud` = `https://hypr.com` (configurable),
- * a random `kid` and a default lifetime of one hour, so a client's limit there is at least
- * `compat.hyprAssertion.maxLifetime` (1 h) and at most the 24 h cap.
+ * a random `kid` and a default lifetime of one hour: a client that sets no limit gets
+ * `compat.hyprAssertion.maxLifetime` (1 h) there, one that sets a limit gets exactly it; never over 24 h.
  */
 export function hyprPolicy(config: Config): AssertionPolicy {
   const strict = strictPolicy(config);
@@ -47,7 +50,7 @@ export function hyprPolicy(config: Config): AssertionPolicy {
   return {
     issuerOk: (iss, clientId) => iss === clientId || (typeof iss === 'string' && issuers.includes(iss)),
     audienceOk: (aud) => strict.audienceOk(aud) || (typeof aud === 'string' && audiences.includes(aud)),
-    maxLifetime: (client) => Math.min(Math.max(client.assertionMaxLifetime, maxLifetime), ASSERTION_LIFETIME_CAP),
+    maxLifetime: (client) => Math.min(client.assertionMaxLifetime ?? maxLifetime, ASSERTION_LIFETIME_CAP),
     kidIsHint: true,
   };
 }

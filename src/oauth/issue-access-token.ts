@@ -33,7 +33,11 @@ export function createAccessTokenIssuer(deps: { lifecycle: TokenLifecycle; clien
     const id = tokenIdFromHash(hashSecret(token));
     const now = clock();
     const admission = await clients.admitToken(request.holder, id, now + request.ttl, request.maxActive, now, request.evictOldest);
-    if (!admission.admitted) throw slowDown(`the client already holds its maximum of ${request.maxActive} active tokens`);
+    if (!admission.admitted) {
+      // A holder being deleted is gone for the caller, not merely busy.
+      if (admission.closed) throw invalidClient('the client is being deleted');
+      throw slowDown(`the client already holds its maximum of ${request.maxActive} active tokens`);
+    }
     let issued: { token: string; record: TokenRecord };
     try {
       issued = await lifecycle.issue({

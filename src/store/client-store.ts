@@ -30,8 +30,8 @@ export interface ClientRecord {
   /** Access token lifetime, ms. */
   tokenTtl: number;
   maxActiveTokens: number;
-  /** Longest accepted `exp - iat` of an assertion, ms. */
-  assertionMaxLifetime: number;
+  /** Longest accepted `exp - iat` of an assertion, ms; absent, each path applies its own default. */
+  assertionMaxLifetime?: number;
   onTokenCap: 'reject' | 'revoke_oldest';
   createdBy: string;
   createdAt: number;

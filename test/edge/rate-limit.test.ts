@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
-import { parseRate } from '../../src/edge/rate-limit.js';
+import { parseRate } from '../../src/store/rate.js';
 
 describe('rate limit configuration', () => {
   it('parses rates into a count per fixed window', () => {

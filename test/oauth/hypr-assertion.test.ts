@@ -80,12 +80,25 @@ describe('HYPR exchange path with compat.hypr', () => {
 
   it('allows a default client 1 h but not JWTCreator\'s 6 h example; a client set to 6 h or more gets it, never over 24 h', async () => {
     expectAssertionRefused(await postLikeHyprCurl(gw.url, jwtCreatorAssertion(plain.client_id, plain.client_key, { exp: now() + 6 * HOUR })));
-    const six = await clientWithLifetime(6);
+    const six = await createClient(gw, 'HYPRDefaultApplication', { auth: 'private_key_jwt', scopes: ['reporting'], maxActiveTokens: 100, assertionMaxLifetime: '6h' });
     expect((await postLikeHyprCurl(gw.url, jwtCreatorAssertion(six.client_id, six.client_key, { exp: now() + 6 * HOUR }))).status).toBe(200);
     expectAssertionRefused(await postLikeHyprCurl(gw.url, jwtCreatorAssertion(six.client_id, six.client_key, { exp: now() + 7 * HOUR })));
     const day = await clientWithLifetime(48);
     expect((await postLikeHyprCurl(gw.url, jwtCreatorAssertion(day.client_id, day.client_key, { exp: now() + 24 * HOUR }))).status).toBe(200);
     expectAssertionRefused(await postLikeHyprCurl(gw.url, jwtCreatorAssertion(day.client_id, day.client_key, { exp: now() + 25 * HOUR })));
+  });
+
+  it('gives a client set to 5 min exactly 5 min on both paths, and refuses setting more than 24 h', async () => {
+    const five = await createClient(gw, 'HYPRDefaultApplication', { auth: 'private_key_jwt', scopes: ['reporting'], maxActiveTokens: 100, assertionMaxLifetime: '5m' });
+    expectAssertionRefused(await postLikeHyprCurl(gw.url, jwtCreatorAssertion(five.client_id, five.client_key)));
+    expect((await postLikeHyprCurl(gw.url, jwtCreatorAssertion(five.client_id, five.client_key, { exp: now() + 300 }))).status).toBe(200);
+    const strict = (exp: number) => postForm(gw.url, '/oauth/token', { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER,
+      client_assertion: jwtCreatorAssertion(five.client_id, five.client_key, { iss: five.client_id, aud: ISSUER, kid: five.kid, exp }) });
+    expectAssertionRefused(await strict(now() + 400));
+    expect((await strict(now() + 300)).status).toBe(200);
+    const tooLong = await gw.admin('POST', '/apps/HYPRDefaultApplication/clients', { name: 'c', type: 'service', role: 'robot', auth: 'private_key_jwt', assertionMaxLifetime: '25h' });
+    expect(tooLong.status).toBe(400);
+    expect(JSON.stringify(tooLong.body.issues)).toMatch(/assertionMaxLifetime/);
   });
 
   it('leaves /oauth/token strict: HYPR\'s strings, a random kid and an hour-long assertion are refused there', async () => {

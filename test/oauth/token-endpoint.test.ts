@@ -72,6 +72,14 @@ describe('POST /oauth/token with a client secret', () => {
     }
   });
 
+  it('answers a client whose deletion has started with 401 invalid_client, not 429 slow_down', async () => {
+    const doomed = await createClient(gw, 'hyperproof', { auth: 'client_secret', scopes: ['control.read'] });
+    await gw.gateway.clients.closeHolder(doomed.client_id);
+    const res = await token({ grant_type: 'client_credentials', client_id: doomed.client_id, client_secret: doomed.client_secret });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'invalid_client' });
+  });
+
   it('challenges with WWW-Authenticate: Basic when Basic was used and failed', async () => {
     const cases = [
       basic(client.client_id, 'tg_s_wrong'),
