@@ -31,6 +31,8 @@ export class EdgeContext {
   audited = false;
   /** Milliseconds spent authenticating and authorizing. */
   authMs: number | undefined = undefined;
+  /** Set while the request is upstream: cancels it when the client leaves first. */
+  abandon: (() => void) | null = null;
 
   constructor(
     readonly req: IncomingMessage,

@@ -33,7 +33,6 @@ export interface Forwarder {
 
 /** One request's exchange with the upstream: undici's handler interface, writing straight into the response. */
 class Exchange implements Dispatcher.DispatchHandler {
-  private abort: ((err?: Error) => void) | null = null;
   private resume: (() => void) | null = null;
 
   constructor(
@@ -42,14 +41,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly observer: ForwardObserver,
     private readonly started: number,
     private readonly cors: Record<string, string> | null,
-  ) {
-    res.once('close', () => {
-      if (!res.writableFinished) this.abort?.(new Error('client went away'));
-    });
-  }
+  ) {}
 
   onConnect(abort: (err?: Error) => void): void {
-    this.abort = abort;
+    this.ctx.abandon = () => abort(new Error('client went away'));
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {

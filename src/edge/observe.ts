@@ -18,6 +18,8 @@ function modeOf(ctx: EdgeContext): string {
 
 export function createEdgeObserver(deps: { metrics: Metrics; logger: Logger; accessLog: boolean }): EdgeObserver {
   const { metrics, logger } = deps;
+  // Decided once: below info, no access line is built at all.
+  const accessLog = deps.accessLog && logger.isLevelEnabled('info');
   const requestsOf = memoChildren((route: string, method: string, status: number, mode: string) => metrics.requests.labels(route, method, String(status), mode));
   const durationOf = memoChildren((route: string) => metrics.requestDuration.labels(route));
   const decisionsOf = memoChildren((route: string, reason: string, mode: string) => metrics.authDecisions.labels(route, reason === 'ok' ? 'allow' : 'deny', reason, mode));
@@ -32,7 +34,7 @@ export function createEdgeObserver(deps: { metrics: Metrics; logger: Logger; acc
       requestsOf(ctx.routeName, methodLabel(ctx.method), status, modeOf(ctx)).inc();
       durationOf(ctx.routeName).observe(seconds);
       if (ctx.audited) logger.warn({ reqId: ctx.requestId, route: ctx.routeName, reason: ctx.reason, mode: modeOf(ctx) }, 'audit mode: would deny');
-      if (!deps.accessLog) return;
+      if (!accessLog) return;
       logger.info({
         reqId: ctx.requestId, mode: modeOf(ctx), route: ctx.routeName, method: ctx.method, status, reason: ctx.reason, tokenId: ctx.principal?.tokenId,
         ms: Math.round(seconds * 1e4) / 10, authMs: ctx.authMs, aborted: aborted || undefined,

@@ -135,13 +135,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
 }
 
-/** Runs the pipeline for one door and hands the decision to `answer`; a step that throws or rejects goes to `fail`. */
-export function runPipeline(pipeline: Pipeline, ctx: EdgeContext, answer: (decision: Decision) => void, fail: (err: unknown) => void): void {
+/**
+ * Runs the pipeline for one door and hands the decision to `answer(ctx, to, decision)`; a step that throws or
+ * rejects goes to `fail`. `to` is where the door answers (a response, a socket); no closure is made unless a step waits.
+ */
+export function runPipeline<T>(
+  pipeline: Pipeline,
+  ctx: EdgeContext,
+  to: T,
+  answer: (ctx: EdgeContext, to: T, decision: Decision) => void,
+  fail: (ctx: EdgeContext, to: T, err: unknown) => void,
+): void {
+  let decision: Decision | Promise<Decision>;
   try {
-    const decision = pipeline(ctx);
-    if (decision instanceof Promise) decision.then(answer, fail);
-    else answer(decision);
+    decision = pipeline(ctx);
   } catch (err) {
-    fail(err);
+    return fail(ctx, to, err);
   }
+  if (decision instanceof Promise) decision.then((d) => answer(ctx, to, d), (err: unknown) => fail(ctx, to, err));
+  else answer(ctx, to, decision);
 }

@@ -40,14 +40,21 @@ export function createRequestDoor(deps: RequestDoorDeps) {
     }
   }
 
+  function fail(ctx: EdgeContext, res: ServerResponse, err: unknown): void {
+    observer.failed(ctx, err);
+    sendError(res, REFUSALS.internal, ctx.requestId);
+  }
+
   return function handleEdgeRequest(req: IncomingMessage, res: ServerResponse): void {
     // Left unanswered on purpose: the client was told the connection closes, and Node closes it once the refusal is out.
     if (closing.has(req.socket)) return;
     const ctx = new EdgeContext(req, 'proxy', pickRequestId(req.headers['x-request-id'], randomUUID));
-    res.once('close', () => observer.finished(ctx, res.statusCode, !res.writableFinished));
-    runPipeline(pipeline, ctx, (decision) => answer(ctx, res, decision), (err) => {
-      observer.failed(ctx, err);
-      sendError(res, REFUSALS.internal, ctx.requestId);
+    res.once('close', () => {
+      const finished = res.writableFinished;
+      // The client went away mid-answer: nothing more is wanted from the upstream.
+      if (!finished) ctx.abandon?.();
+      observer.finished(ctx, res.statusCode, !finished);
     });
+    runPipeline(pipeline, ctx, res, answer, fail);
   };
 }

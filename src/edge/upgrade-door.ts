@@ -21,6 +21,12 @@ export interface UpgradeDoorDeps {
   trust(address: string | undefined): boolean;
 }
 
+/** What an upgrade is answered on: the raw socket, and the bytes that came after its head. */
+interface Raw {
+  socket: Duplex;
+  head: Buffer;
+}
+
 export function createUpgradeDoor(deps: UpgradeDoorDeps) {
   /** Live tunnels: the HTTP server stops tracking a socket once it is upgraded, so shutdown needs this. */
   const open = new Set<Duplex>();
@@ -30,7 +36,7 @@ export function createUpgradeDoor(deps: UpgradeDoorDeps) {
     deps.observer.finished(ctx, error.status, false);
   }
 
-  function answer(ctx: EdgeContext, socket: Duplex, head: Buffer, decision: Decision): void {
+  function answer(ctx: EdgeContext, { socket, head }: Raw, decision: Decision): void {
     if (decision.kind === 'refuse') return refuse(ctx, socket, decision.error);
     openTunnel(ctx, socket, head, deps.trust(ctx.req.socket.remoteAddress), open, {
       answered: (status) => deps.observer.finished(ctx, status, false),
@@ -38,14 +44,16 @@ export function createUpgradeDoor(deps: UpgradeDoorDeps) {
     });
   }
 
+  function fail(ctx: EdgeContext, { socket }: Raw, err: unknown): void {
+    deps.observer.failed(ctx, err);
+    refuse(ctx, socket, REFUSALS.internal);
+  }
+
   return {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       const ctx = new EdgeContext(req, 'upgrade', pickRequestId(req.headers['x-request-id'], randomUUID));
       socket.on('error', () => socket.destroy());
-      runPipeline(deps.pipeline, ctx, (decision) => answer(ctx, socket, head, decision), (err) => {
-        deps.observer.failed(ctx, err);
-        refuse(ctx, socket, REFUSALS.internal);
-      });
+      runPipeline(deps.pipeline, ctx, { socket, head }, answer, fail);
     },
     /** Ends every open tunnel (shutdown, after the grace period). */
     closeAll(): void {
