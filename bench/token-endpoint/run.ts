@@ -11,7 +11,9 @@
  * TOKEN_BENCH_BEFORE, SHARED_BENCH (../shared/bench). Writes bench/token-endpoint/results.md.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -90,20 +92,28 @@ async function measure(t: Target, redis: BenchRedis, expectedRps: number): Promi
   };
 }
 
-/** Commands tollgate sent per grant (a script call is one), watched with MONITOR in an untimed pass: MONITOR slows Redis. */
+/**
+ * Commands tollgate sent per grant (a script call is one), watched with MONITOR in an untimed pass
+ * (MONITOR slows Redis) on a plain socket: a line per command, `[0 lua]` for those scripts ran.
+ */
 async function roundTrips(t: Target, redis: BenchRedis): Promise<number> {
-  const monitor = await redis.client.monitor();
+  const socket = connect(redis.server.port, '127.0.0.1');
   let sent = 0;
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua' && args[0]?.toLowerCase() !== 'info') sent++;
+  let partial = '';
+  socket.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('latin1')).split('\r\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (/^\+\d+\.\d+ \[\d+ [\d.:]+\] "(?!info"|ping")/i.test(line)) sent++;
   });
+  socket.write('MONITOR\r\n');
+  await once(socket, 'data');
   try {
     // One connection: at most one grant is still in flight when wrk stops counting.
     const r = await runLoad({ ...(await t.spec(1, 5_000)), url: t.url, connections: 1, seconds: 1 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     return sent / Math.max(1, r.requests);
   } finally {
-    monitor.disconnect();
+    socket.destroy();
   }
 }
 
