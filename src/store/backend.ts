@@ -15,10 +15,11 @@ import { createRedisStore } from './create-store.js';
 import { createRedisClient } from './redis-connection.js';
 import { RedisClientStore } from './redis-client-store.js';
 import { createRedisCounter } from './redis-counter.js';
-import type { StoreHooks } from './redis-store.js';
+import type { RedisStore, StoreHooks } from './redis-store.js';
 import { createRevocationBus } from './revocation-bus.js';
 import { createLocalRevocationEvents, type RevocationEvents } from './revocation-events.js';
 import type { TokenStore } from './token-store.js';
+import { upgradeTokenRecords } from './upgrade-token-records.js';
 
 export interface StoreBackend {
   /** True when every replica sees this state (Redis); false for one process (memory). */
@@ -28,6 +29,11 @@ export interface StoreBackend {
   /** Rate-limit counters. */
   counter: Counter;
   revocations: RevocationEvents;
+  /**
+   * Resolves once token records written by an older release are rewritten in this release's
+   * layout (how many; 0 when there was nothing to do or the store is not shared). Never rejects.
+   */
+  upgraded: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -35,7 +41,7 @@ export function createBackend(config: Config, clock: Clock, hooks: StoreHooks = 
   if (storeDriver(config) === 'memory') {
     const tokens = new MemoryStore(clock);
     const revocations = createLocalRevocationEvents();
-    return { shared: false, tokens, clients: new MemoryClientStore(clock), counter: createMemoryCounter(clock), revocations, close: () => tokens.close() };
+    return { shared: false, tokens, clients: new MemoryClientStore(clock), counter: createMemoryCounter(clock), revocations, upgraded: Promise.resolve(0), close: () => tokens.close() };
   }
   const tokens = createRedisStore(config, hooks);
   // Counting gets its own connection so a burst of counting never queues behind token lookups.
@@ -43,16 +49,33 @@ export function createBackend(config: Config, clock: Clock, hooks: StoreHooks = 
   // Failures surface per command; the token connection already reports connection errors.
   counting.on('error', () => {});
   const revocations = createRevocationBus({ client: tokens.client, prefix: config.store.keyPrefix, onError: (err) => hooks.onError?.('revocationBus', err) });
+  const stopUpgrade = new AbortController();
+  const upgraded = upgradeWhenReady(tokens, stopUpgrade.signal, hooks);
   return {
     shared: true,
     tokens,
     clients: new RedisClientStore(tokens),
     counter: createRedisCounter(counting, config.store.keyPrefix),
     revocations,
+    upgraded,
     async close() {
+      stopUpgrade.abort();
+      await upgraded;
       await revocations.close();
       await counting.quit().catch(() => counting.disconnect());
       await tokens.close();
     },
   };
+}
+
+/** Off the start's critical path: readers accept both layouts, so serving need not wait for it. */
+async function upgradeWhenReady(tokens: RedisStore, signal: AbortSignal, hooks: StoreHooks): Promise<number> {
+  while (!signal.aborted && !(await tokens.ready(1_000)));
+  if (signal.aborted) return 0;
+  try {
+    return await upgradeTokenRecords(tokens, signal);
+  } catch (err) {
+    hooks.onError?.('upgradeTokenRecords', err);
+    return 0;
+  }
 }

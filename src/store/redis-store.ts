@@ -1,6 +1,6 @@
 /**
  * The shared store. Key layout (prefix `p`), each entity in its own hash slot:
- *   p t:{tok_…}            hash   one token record (expires a tombstone period after expiry/revocation)
+ *   p t:{tok_…}            hash   one token record (token-hash.ts; expires a tombstone period after expiry/revocation)
  *   p app:{id}             string one app (JSON)
  *   p app:{id}:tokens      zset   the app's token ids scored by createdAt (an index; records win)
  *   p app:{id}:names       hash   token name → id, for unique names among live tokens
@@ -10,9 +10,10 @@
  * record; a record is the single source of truth for a token's state.
  */
 import { ConflictError, GatewayError, NotFoundError, StoreUnavailableError, ValidationError } from '../errors.js';
-import type { AppRecord, Page, TokenKind, TokenRecord } from '../types.js';
+import type { AppRecord, Page, TokenRecord } from '../types.js';
 import type { RedisClient } from './redis-connection.js';
 import { CLAIM_NAME, CLOSE, INDEX_TOKEN, PAGE, PUT, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
+import { fromHash, toHash } from './token-hash.js';
 import { decodeCursor, encodeCursor, PENDING_MS, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
 
 export interface StoreHooks {
@@ -132,10 +133,11 @@ export class RedisStore implements TokenStore {
   }
 
   putToken(record: TokenRecord): Promise<void> {
+    const fields = Object.entries(toHash(record)).flat();
     return this.guard('putToken', async () => {
       await this.indexToken(record);
       const expireAt = record.expiresAt === null ? '' : record.expiresAt + TOMBSTONE_MS;
-      await PUT.run(this.client, [this.tokenKey(record.id)], [expireAt, ...Object.entries(toHash(record)).flat()]);
+      await PUT.run(this.client, [this.tokenKey(record.id)], [expireAt, ...fields]);
     });
   }
 
@@ -216,33 +218,4 @@ export class RedisStore implements TokenStore {
   touchToken(id: string, now: number): Promise<boolean> {
     return this.guard('touchToken', async () => (await TOUCH.run(this.client, [this.tokenKey(id)], [now, TOMBSTONE_MS])) === 1);
   }
-}
-
-/** Short field names keep a token near 200 bytes in Redis. */
-function toHash(r: TokenRecord): Record<string, string | number> {
-  const h: Record<string, string | number> = {
-    h: r.hash, n: r.name, a: r.app, k: r.kind, s: r.scopes.join(' '), u: r.subject,
-    cb: r.createdBy, c: r.createdAt, t: r.ttl, sl: r.sliding ? 1 : 0,
-  };
-  if (r.expiresAt !== null) h.ex = r.expiresAt;
-  if (r.expiresCap !== undefined) h.cap = r.expiresCap;
-  if (r.clientId !== undefined) h.ci = r.clientId;
-  if (r.lastUsedAt !== undefined) h.lu = r.lastUsedAt;
-  if (r.revokedAt !== undefined) h.rv = r.revokedAt;
-  return h;
-}
-
-function fromHash(id: string, h: Record<string, string>): TokenRecord | null {
-  if (h.h === undefined || h.c === undefined) return null;
-  const record: TokenRecord = {
-    id, hash: h.h, name: h.n ?? '', app: h.a ?? '', kind: h.k as TokenKind,
-    scopes: h.s ? h.s.split(' ') : [], subject: h.u ?? '', createdBy: h.cb ?? '',
-    createdAt: Number(h.c), expiresAt: h.ex === undefined ? null : Number(h.ex),
-    ttl: Number(h.t ?? 0), sliding: h.sl === '1',
-  };
-  if (h.cap !== undefined) record.expiresCap = Number(h.cap);
-  if (h.ci !== undefined) record.clientId = h.ci;
-  if (h.lu !== undefined) record.lastUsedAt = Number(h.lu);
-  if (h.rv !== undefined) record.revokedAt = Number(h.rv);
-  return record;
 }

@@ -34,7 +34,8 @@ export interface TokenStore {
   closeApp(id: string): Promise<string[]>;
 
   /**
-   * Stores a new token record (ids are unique by construction). Names of admin-made tokens
+   * Stores a new token record (ids are unique by construction, and derived from the digest:
+   * tokenIdFromHash). Names of admin-made tokens
    * (kinds api, install) are unique among an app's live tokens: ConflictError otherwise.
    */
   putToken(record: TokenRecord): Promise<void>;

@@ -2,13 +2,15 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createRedisStore, createStore } from '../../src/store/create-store.js';
+import { upgradeTokenRecords } from '../../src/store/upgrade-token-records.js';
 import { systemClock } from '../../src/types.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { freePort, startRedisServer, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { describeStoreContract } from './contract.js';
+import { describeStoreContract, makeRecord } from './contract.js';
+import { writeV1Token } from './fixtures/v1-layout.js';
 
 const nodes: RedisServer[] = [];
 
@@ -40,6 +42,24 @@ const clusterStore = (keyPrefix: string) => ({ redis: { cluster: nodes.map((n) =
 describeStoreContract('redis cluster', async () => {
   const store = createStore(parseConfig({ store: clusterStore(uniquePrefix('cluster')) }), systemClock);
   return { store, cleanup: () => store.close() };
+});
+
+describe('upgrading v1 token records on Redis Cluster', () => {
+  it('rewrites the records held by every master', async () => {
+    const store = createRedisStore(parseConfig({ store: clusterStore(uniquePrefix('cluster-upgrade')) }));
+    try {
+      expect(await store.ready(5_000)).toBe(true);
+      const records = Array.from({ length: 60 }, (_, i) => makeRecord({ name: `t${i}` }));
+      for (const r of records) await writeV1Token(store.client, store.prefix, r);
+      expect(await upgradeTokenRecords(store)).toBe(records.length);
+      for (const r of records) {
+        expect(await store.client.hexists(store.tokenKey(r.id), 'h')).toBe(0);
+        expect(await store.getToken(r.id)).toEqual(r);
+      }
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('a gateway on Redis Cluster', () => {

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { TOMBSTONE_MS } from '../../src/store/token-store.js';
+import { generateSecret, hashSecret, tokenIdFromHash } from '../../src/tokens/format.js';
 import type { TokenRecord } from '../../src/types.js';
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
@@ -17,8 +18,9 @@ let store: RedisStore;
 let serial = 0;
 
 function record(now: number): TokenRecord {
-  const id = `tok_race${serial++}`;
-  return { id, hash: 'h'.repeat(43), name: id, app: 'rp1', kind: 'api', scopes: ['s'], subject: 'u', createdBy: 'a', createdAt: now, expiresAt: now + HOUR, ttl: HOUR, sliding: true };
+  const hash = hashSecret(generateSecret('api'));
+  const id = tokenIdFromHash(hash);
+  return { id, hash, name: `race${serial++}`, app: 'rp1', kind: 'api', scopes: ['s'], subject: 'u', createdBy: 'a', createdAt: now, expiresAt: now + HOUR, ttl: HOUR, sliding: true };
 }
 
 beforeAll(() => {
