@@ -17,8 +17,10 @@ import { createRateLimiter } from './edge/rate-limit.js';
 import { createRequestDoor } from './edge/request-door.js';
 import { compileRoutes, type RouteTable } from './edge/routes.js';
 import { createUpgradeDoor } from './edge/upgrade-door.js';
+import { errorFields } from './errors.js';
 import { createClientAddressing } from './http/client-address.js';
 import { guardConnections } from './http/connection-guards.js';
+import { sendError } from './http/error-response.js';
 import { createHealthHandler, type Readiness } from './ops/health.js';
 import type { Logger } from './ops/logger.js';
 import { memoChildren } from './ops/metric-children.js';
@@ -58,6 +60,8 @@ export interface GatewayOptions {
   /** false in a cluster worker: the primary serves the aggregated metrics (and health) on the metrics port. */
   metricsListener?: boolean;
 }
+
+const NOT_FOUND = errorFields('ERR_TG_NOT_FOUND');
 
 /** Paths the gateway answers itself on a listener, ahead of the edge routes: whole subtrees, or `exact` paths only. */
 interface Mount {
@@ -160,9 +164,7 @@ export async function startGateway(config: Config, options: GatewayOptions): Pro
   const admin = createAdminApp({ store, lifecycle, audit, logger, clock, extraRouters: [clientsRouter(clientDeps), apiKeysRouter(clientDeps)], onAppDelete: [clientCleanup(clients)] });
   const oauth = createOAuthApp({ config, store, clients, counter: backend.counter, lifecycle, metrics, logger, clock, addressing });
   const oauthMount: Mount = { prefixes: oauthPrefixes(config), handler: oauth as unknown as RequestListener };
-  const notFound: RequestListener = (_req, res) => {
-    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","error_description":"no such endpoint"}');
-  };
+  const notFound: RequestListener = (_req, res) => sendError(res, NOT_FOUND);
   const health = createHealthHandler(store, readiness, monitor.report);
   const healthMount: Mount = { prefixes: ['/healthz', '/readyz'], exact: true, handler: (req, res) => void (health(req, res) || notFound(req, res)) };
   const adminMount: Mount = { prefixes: ['/admin'], handler: admin as unknown as RequestListener };

@@ -1,6 +1,6 @@
 /** The admin API (`/admin/v1`) as an Express app, with its one error renderer. */
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { GatewayError, ValidationError } from '../errors.js';
+import { gatewayError, GatewayError, ValidationError } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
@@ -22,20 +22,20 @@ export interface AdminDeps {
   extraRouters?: express.Router[];
 }
 
-/** Renders GatewayErrors as `{error, error_description}`; anything else is a 500 whose message stays in the log. */
+/** Renders GatewayErrors as `{error, error_description, code?, issues?}`; anything else is a 500 whose message stays in the log. */
 export function errorRenderer(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let error: GatewayError;
     if (err instanceof GatewayError) error = err;
     else if (err?.type === 'entity.parse.failed') error = new ValidationError(['(body): not valid JSON']);
-    else if (err?.type === 'entity.too.large') error = new GatewayError({ status: 413, error: 'invalid_request', description: 'request body too large' });
+    else if (err?.type === 'entity.too.large') error = gatewayError('ERR_TG_BODY_TOO_LARGE');
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
-      error = new GatewayError({ status: err.status, error: 'invalid_request', description: 'malformed request' });
+      error = gatewayError('ERR_TG_INVALID_REQUEST', { status: err.status, description: 'malformed request' });
     } else {
       logger.error({ err, path: req.path }, 'admin request failed');
-      error = new GatewayError({ status: 500, error: 'server_error', description: 'internal error' });
+      error = gatewayError('ERR_TG_INTERNAL');
     }
-    if (error.status >= 500 && error.status !== 503) logger.error({ err }, 'admin error');
+    if (error.status >= 500 && error.status !== 503) logger.error({ err, id: error.id }, 'admin error');
     res.status(error.status).set(error.headers).set('cache-control', 'no-store');
     const body: Record<string, unknown> = error.toJSON();
     if (error instanceof ValidationError) body.issues = error.issues;
@@ -55,7 +55,7 @@ export function createAdminApp(deps: AdminDeps): Express {
   api.use(tokensRouter(deps));
   for (const router of deps.extraRouters ?? []) api.use(router);
   api.use((_req, _res) => {
-    throw new GatewayError({ status: 404, error: 'not_found', description: 'no such admin endpoint' });
+    throw gatewayError('ERR_TG_NOT_FOUND', { description: 'no such admin endpoint' });
   });
   // The document describes shapes only, as the README does: no admin token needed to read it.
   app.get(OPENAPI_PATH, openApiHandler());

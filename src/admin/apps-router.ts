@@ -1,6 +1,6 @@
 /** `/admin/v1/apps`: create, list, read, update and delete RP applications. */
 import { Router } from 'express';
-import { GatewayError, NotFoundError } from '../errors.js';
+import { gatewayError, NotFoundError } from '../errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import { ADMIN_APP_ID, type AppRecord, type Clock } from '../types.js';
@@ -34,7 +34,7 @@ export async function removeApp({ store, lifecycle, onAppDelete = [] }: Pick<App
   return revoked;
 }
 
-const builtIn = () => new GatewayError({ status: 409, error: 'conflict', description: `the built-in app "${ADMIN_APP_ID}" cannot be changed or deleted` });
+const builtIn = () => gatewayError('ERR_TG_CONFLICT', { description: `the built-in app "${ADMIN_APP_ID}" cannot be changed or deleted` });
 
 export function appsRouter({ store, lifecycle, audit, clock, onAppDelete = [] }: AppsDeps): Router {
   const router = Router();

@@ -4,9 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { GatewayError, NotFoundError, ValidationError } from '../errors.js';
+import { gatewayError, NotFoundError, ValidationError } from '../errors.js';
 import { generateClientKey, toClientKey } from '../oauth/client-keys.js';
-import { HYPR_CODES } from '../oauth/oauth-errors.js';
 import type { ClientRecord, ClientStore } from '../store/client-store.js';
 import type { TokenStore } from '../store/token-store.js';
 import { generateSecret, hashSecret } from '../tokens/format.js';
@@ -31,7 +30,7 @@ const DEFAULT_TOKEN_TTL = 3_600_000;
 
 /** Loads an app that may hold clients and API keys (not the built-in admin app). */
 export async function loadClientApp(store: TokenStore, id: string): Promise<AppRecord> {
-  if (id === ADMIN_APP_ID) throw new GatewayError({ status: 409, error: 'conflict', description: `the built-in app "${ADMIN_APP_ID}" has no OAuth clients or API keys` });
+  if (id === ADMIN_APP_ID) throw gatewayError('ERR_TG_CONFLICT', { description: `the built-in app "${ADMIN_APP_ID}" has no OAuth clients or API keys` });
   return loadApp(store, id);
 }
 
@@ -60,7 +59,7 @@ export function clientsRouter({ store, clients, lifecycle, audit, clock }: Clien
     const app = await loadClientApp(store, req.params.app);
     const body = parseBody(clientCreateBody, req.body);
     if (body.tokenTtl !== undefined && body.tokenTtl < 60_000) {
-      throw new GatewayError({ status: 400, error: 'invalid_request', description: 'tokenTtl: must be at least 60 seconds', code: HYPR_CODES.badRequest });
+      throw gatewayError('ERR_TG_INVALID_PARAMETER', { description: 'tokenTtl: must be at least 60 seconds' });
     }
     const problems = body.scopes.flatMap((scope, i) => (app.scopes.includes(scope) ? [] : [`scopes[${i}]: "${scope}" is not a scope of app "${app.id}"`]));
     const keys = (body.jwks?.keys ?? []).map((key, i) => {
@@ -125,7 +124,7 @@ export function clientsRouter({ store, clients, lifecycle, audit, clock }: Clien
 
   router.post('/apps/:app/clients/:id/secret', async (req, res) => {
     const client = await loadClient(req);
-    if (client.auth !== 'client_secret') throw new GatewayError({ status: 409, error: 'conflict', description: 'only client_secret clients have a secret to rotate' });
+    if (client.auth !== 'client_secret') throw gatewayError('ERR_TG_CONFLICT', { description: 'only client_secret clients have a secret to rotate' });
     const secret = generateSecret('clientSecret');
     if (!(await clients.updateClient({ ...client, secretHash: hashSecret(secret) }))) throw new NotFoundError(`client "${client.id}"`);
     audit(actor(req), { action: 'client.rotate_secret', target: { app: client.app, clientId: client.id } });

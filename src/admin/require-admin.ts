@@ -1,6 +1,6 @@
 /** Admin API authentication: a Bearer token of the `tollgate-admin` app holding the needed scope. */
 import type { NextFunction, Request, Response } from 'express';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import { readBearer } from '../edge/bearer.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import { principalOf } from '../tokens/principal.js';
@@ -19,14 +19,14 @@ export function authenticateAdmin(lifecycle: TokenLifecycle) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const credential = readBearer(req.rawHeaders);
     if (credential.kind === 'missing') {
-      throw new GatewayError({ status: 401, error: 'invalid_request', description: 'admin token required', headers: { 'www-authenticate': challenge() } });
+      throw gatewayError('ERR_TG_TOKEN_MISSING', { description: 'admin token required', headers: { 'www-authenticate': challenge() } });
     }
     if (credential.kind === 'malformed') {
-      throw new GatewayError({ status: 400, error: 'invalid_request', description: credential.description, headers: { 'www-authenticate': challenge('invalid_request') } });
+      throw gatewayError('ERR_TG_MALFORMED_CREDENTIAL', { description: credential.description, headers: { 'www-authenticate': challenge('invalid_request') } });
     }
     const result = await lifecycle.verify(credential.token);
     if (!result.ok || result.record.app !== ADMIN_APP_ID) {
-      throw new GatewayError({ status: 401, error: 'invalid_token', description: 'the admin token is invalid, expired or revoked', code: '1201046', headers: { 'www-authenticate': challenge('invalid_token') } });
+      throw gatewayError('ERR_TG_INVALID_TOKEN', { description: 'the admin token is invalid, expired or revoked', headers: { 'www-authenticate': challenge('invalid_token') } });
     }
     req.principal = principalOf(result.record);
     next();
@@ -40,9 +40,7 @@ export function requireScope(area: 'admin.apps' | 'admin.tokens' | 'admin.client
     const read = req.method === 'GET' || req.method === 'HEAD';
     if (scopes.includes(area) || (read && scopes.includes('admin.read'))) return next();
     const needed = read ? `admin.read ${area}` : area;
-    throw new GatewayError({
-      status: 403,
-      error: 'insufficient_scope',
+    throw gatewayError('ERR_TG_INSUFFICIENT_SCOPE', {
       description: `this call needs the scope ${read ? `admin.read or ${area}` : area}`,
       headers: { 'www-authenticate': `Bearer realm="tollgate-admin", error="insufficient_scope", scope="${needed}"` },
     });

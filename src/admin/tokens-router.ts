@@ -1,6 +1,6 @@
 /** `/admin/v1/apps/{app}/tokens`: issue (secret shown once), list, read and revoke. */
 import { Router } from 'express';
-import { GatewayError, NotFoundError, ValidationError } from '../errors.js';
+import { gatewayError, NotFoundError, ValidationError } from '../errors.js';
 import { ADMIN_APP_ID } from '../types.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
@@ -23,7 +23,7 @@ export function tokensRouter({ store, lifecycle, audit }: { store: TokenStore; l
     // An admin token hands out only admin scopes its caller holds: no escalation through token creation.
     const beyond = app.id === ADMIN_APP_ID ? body.scopes.filter((scope) => !who.scopes.includes(scope)) : [];
     if (beyond.length > 0) {
-      throw new GatewayError({ status: 403, error: 'insufficient_scope', description: `an admin token can only grant scopes its caller holds; not held: ${beyond.join(' ')}` });
+      throw gatewayError('ERR_TG_INSUFFICIENT_SCOPE', { description: `an admin token can only grant scopes its caller holds; not held: ${beyond.join(' ')}` });
     }
     const ttl = body.ttl ?? (body.kind === 'api' ? app.tokenTtl : undefined);
     const { token, record } = await lifecycle.issue({

@@ -6,8 +6,9 @@
 import type { Counter, Hits } from '../store/counter.js';
 import { createMemoryCounter } from '../store/memory-counter.js';
 import { parseRate } from '../store/rate.js';
-import type { ErrorFields } from '../errors.js';
+import { errorFields, type ErrorFields } from '../errors.js';
 import { clientKey } from '../http/client-address.js';
+import { rateLimitHeaders, rateLimitPolicy, secondsUntil } from '../http/rate-limit-headers.js';
 import type { EdgeContext } from './context.js';
 import type { CompiledRoute } from './routes.js';
 
@@ -46,7 +47,7 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
     for (const [dimension, rate] of Object.entries(route.config.rateLimit ?? {}) as [Dimension, string | undefined][]) {
       if (rate === undefined) continue;
       const { max, windowMs } = parseRate(rate);
-      limits.push({ dimension, max, windowMs, localMax: Math.max(1, Math.floor(max / deps.replicas)), policy: `${max};w=${windowMs / 1000}` });
+      limits.push({ dimension, max, windowMs, localMax: Math.max(1, Math.floor(max / deps.replicas)), policy: rateLimitPolicy(max, windowMs) });
     }
     compiled.set(route, limits);
     return limits;
@@ -95,18 +96,6 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimitCheck {
 }
 
 function tooManyRequests(limit: Limit, max: number, resetAt: number): ErrorFields {
-  const reset = String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
-  return {
-    status: 429,
-    error: 'rate_limited',
-    description: 'too many requests, retry later',
-    headers: {
-      'retry-after': reset,
-      ratelimit: `limit=${max}, remaining=0, reset=${reset}`,
-      'ratelimit-limit': String(max),
-      'ratelimit-remaining': '0',
-      'ratelimit-reset': reset,
-      'ratelimit-policy': limit.policy,
-    },
-  };
+  const reset = secondsUntil(resetAt, Date.now());
+  return errorFields('ERR_TG_RATE_LIMITED', { headers: { 'retry-after': String(reset), ...rateLimitHeaders(limit.policy, max, 0, reset) } });
 }

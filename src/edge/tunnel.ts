@@ -5,7 +5,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { ErrorFields } from '../errors.js';
+import { errorFields, type ErrorFields } from '../errors.js';
 import type { EdgeContext } from './context.js';
 import { REFUSALS } from './refusals.js';
 import { upstreamPath } from './routes.js';
@@ -49,7 +49,7 @@ export function openTunnel(ctx: EdgeContext, socket: Duplex, head: Buffer, trust
   proxyReq.on('response', (proxyRes) => {
     // The upstream declined the upgrade: its status goes back, then the connection closes.
     proxyRes.resume();
-    events.refused({ status: proxyRes.statusCode ?? 502, error: 'upgrade_refused', description: 'upstream refused the upgrade' });
+    events.refused(errorFields('ERR_TG_UPGRADE_REFUSED', { status: proxyRes.statusCode ?? 502 }));
   });
   proxyReq.on('error', () => events.refused(timedOut ? REFUSALS.upstreamTimeout : REFUSALS.upstreamRefused));
   socket.on('error', () => proxyReq.destroy());

@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorFields } from '../errors.js';
+import { errorFields, type ErrorFields } from '../errors.js';
 import { writeErrorToSocket } from './error-response.js';
 
-const CONNECT_REFUSED: ErrorFields = { status: 405, error: 'method_not_allowed', description: 'CONNECT is not supported: tollgate is not a tunnel', headers: { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' } };
-const BAD_REQUEST: ErrorFields = { status: 400, error: 'invalid_request', description: 'the request cannot be parsed' };
-const TOO_LARGE: ErrorFields = { status: 431, error: 'invalid_request', description: 'request header fields too large' };
-const TIMEOUT: ErrorFields = { status: 408, error: 'request_timeout', description: 'the request did not arrive in time' };
+const CONNECT_REFUSED = errorFields('ERR_TG_METHOD_NOT_ALLOWED', { description: 'CONNECT is not supported: tollgate is not a tunnel', headers: { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' } });
+const BAD_REQUEST = errorFields('ERR_TG_INVALID_REQUEST', { description: 'the request cannot be parsed' });
+const TOO_LARGE = errorFields('ERR_TG_HEADERS_TOO_LARGE');
+const TIMEOUT = errorFields('ERR_TG_REQUEST_TIMEOUT');
 
 function answerFor(code: string | undefined): ErrorFields {
   if (code === 'HPE_HEADER_OVERFLOW') return TOO_LARGE;

@@ -1,23 +1,22 @@
 /**
- * One JSON error shape, `{"error","error_description","code"?}`, written two ways: on a ServerResponse, or
- * as raw bytes on a socket that has no ServerResponse (a refused upgrade).
+ * The RFC 6750 edge's renderer (also used by the plain node:http listeners: health, metrics, not found):
+ * errors.ts's JSON error shape written two ways, on a ServerResponse, or as raw bytes on a socket that
+ * has no ServerResponse (a refused upgrade).
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorFields } from '../errors.js';
+import { errorJson, type ErrorFields } from '../errors.js';
 
 /** The JSON body for an error; descriptions are fixed strings, never a 5xx's internal message. */
 export function errorBody(err: ErrorFields): string {
-  return JSON.stringify(err.code === undefined
-    ? { error: err.error, error_description: err.description }
-    : { error: err.error, error_description: err.description, code: err.code });
+  return JSON.stringify(errorJson(err));
 }
 
 /**
  * Answers with the error (plus `extra` headers, such as CORS); a response already under way is cut off
- * instead (its status is already out).
+ * instead (its status is already out). Listeners that assign no request id pass none.
  */
-export function sendError(res: ServerResponse, err: ErrorFields, requestId: string, extra?: Record<string, string>): void {
+export function sendError(res: ServerResponse, err: ErrorFields, requestId?: string, extra?: Record<string, string>): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -27,7 +26,7 @@ export function sendError(res: ServerResponse, err: ErrorFields, requestId: stri
   res.setHeader('content-type', 'application/json');
   res.setHeader('content-length', Buffer.byteLength(body));
   res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-request-id', requestId);
+  if (requestId !== undefined) res.setHeader('x-request-id', requestId);
   if (err.headers) for (const name in err.headers) res.setHeader(name, err.headers[name]!);
   if (extra) for (const name in extra) res.setHeader(name, extra[name]!);
   res.end(body);

@@ -4,8 +4,8 @@
  * Key exchange reads no form: its body, if any, is only capped and dropped.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { GatewayError } from '../errors.js';
-import { HYPR_CODES, invalidRequest } from './oauth-errors.js';
+import { gatewayError } from '../errors.js';
+import { invalidRequest } from './oauth-errors.js';
 
 export type Form = Readonly<Record<string, string>>;
 
@@ -16,7 +16,7 @@ declare module 'express-serve-static-core' {
 }
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
-const tooLarge = () => new GatewayError({ status: 413, error: 'invalid_request', description: 'request body too large', code: HYPR_CODES.badRequest, headers: { connection: 'close' } });
+const tooLarge = () => gatewayError('ERR_TG_BODY_TOO_LARGE', { headers: { connection: 'close' } });
 
 /** The parsed form of a request that went through `readForm`. */
 export function formOf(req: Request): Form {

@@ -5,7 +5,7 @@
  * `Access-Control-Allow-Origin` only for an origin of the key's own app.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import { compileCors, isPreflight, preflight, responseHeaders, type CorsConfig } from '../http/cors.js';
 import type { ApiKeyRecord, ClientStore } from '../store/client-store.js';
 import type { TokenStore } from '../store/token-store.js';
@@ -57,7 +57,7 @@ export function keyExchange(deps: KeyExchangeDeps): RequestHandler[] {
     const origins = (await deps.store.listApps()).flatMap((app) => app.origins);
     const answer = preflight(compileCors({ ...KEY_EXCHANGE_CORS, origins }), req.headers);
     res.set(answer.headers);
-    if (!answer.allowed) throw new GatewayError({ status: 403, error: 'access_denied', description: `CORS preflight refused: ${answer.reason}` });
+    if (!answer.allowed) throw gatewayError('ERR_TG_ACCESS_DENIED', { description: `CORS preflight refused: ${answer.reason}` });
     res.status(204).end();
   }
 
@@ -79,7 +79,7 @@ export function keyExchange(deps: KeyExchangeDeps): RequestHandler[] {
     if (!app) throw invalidClient('invalid API key');
     const origin = singleHeader(req.rawHeaders, 'origin');
     if (origin !== undefined && !app.origins.includes(origin)) {
-      throw new GatewayError({ status: 403, error: 'access_denied', description: 'this Origin is not allowed for the app' });
+      throw gatewayError('ERR_TG_ACCESS_DENIED', { description: 'this Origin is not allowed for the app' });
     }
     res.set(responseHeaders(compileCors({ ...KEY_EXCHANGE_CORS, origins: app.origins }), origin));
     const { token } = await deps.issueAccessToken({

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import express, { type Express, type Request } from 'express';
 import type { Config } from '../config/schema.js';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { ClientStore } from '../store/client-store.js';
@@ -93,7 +93,7 @@ export function createOAuthApp(deps: OAuthDeps): Express {
   }
   if (config.compat.hypersign) app.all(HYPERSIGN_KEY_PATH, ...key);
   app.use(noStore, (_req, _res) => {
-    throw new GatewayError({ status: 404, error: 'not_found', description: 'no such token service endpoint' });
+    throw gatewayError('ERR_TG_NOT_FOUND', { description: 'no such token service endpoint' });
   });
   app.use(oauthErrorRenderer(logger, metrics));
   return app;

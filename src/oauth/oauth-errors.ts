@@ -3,44 +3,36 @@
  * token service: `Cache-Control: no-store` and `Pragma: no-cache` on every answer, success or not.
  */
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-import { GatewayError, StoreUnavailableError } from '../errors.js';
+import { gatewayError, GatewayError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 
-export const HYPR_CODES = { badRequest: '1201023', badAssertion: '1201047', tooManyTokens: '1201093' } as const;
-
 /** `invalid_request` 400, code 1201023. */
 export function invalidRequest(description: string, headers?: Record<string, string>): GatewayError {
-  return new GatewayError({ status: 400, error: 'invalid_request', description, code: HYPR_CODES.badRequest, ...(headers ? { headers } : {}) });
+  return gatewayError('ERR_TG_INVALID_PARAMETER', headers ? { description, headers } : { description });
 }
 
 /** `invalid_client` 401; the Basic challenge is added by the renderer when Basic was used. */
-export function invalidClient(description: string, code?: string): GatewayError {
-  return new GatewayError({ status: 401, error: 'invalid_client', description, ...(code ? { code } : {}) });
+export function invalidClient(description: string): GatewayError {
+  return gatewayError('ERR_TG_INVALID_CLIENT', { description });
 }
 
 /** A client assertion that fails any check: `invalid_client` 401, code 1201047. */
 export function badAssertion(description: string): GatewayError {
-  return invalidClient(description, HYPR_CODES.badAssertion);
+  return gatewayError('ERR_TG_INVALID_ASSERTION', { description });
 }
 
 export function invalidScope(description: string): GatewayError {
-  return new GatewayError({ status: 400, error: 'invalid_scope', description });
+  return gatewayError('ERR_TG_INVALID_SCOPE', { description });
 }
 
 export function unsupportedGrantType(description: string): GatewayError {
-  return new GatewayError({ status: 400, error: 'unsupported_grant_type', description });
+  return gatewayError('ERR_TG_UNSUPPORTED_GRANT_TYPE', { description });
 }
 
 /** 429 `slow_down`, code 1201093: token cap reached or rate limited. */
 export function slowDown(description: string, retryAfterSeconds?: number): GatewayError {
-  return new GatewayError({
-    status: 429,
-    error: 'slow_down',
-    description,
-    code: HYPR_CODES.tooManyTokens,
-    ...(retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } } : {}),
-  });
+  return gatewayError('ERR_TG_SLOW_DOWN', retryAfterSeconds === undefined ? { description } : { description, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
 }
 
 /** First step of every endpoint: tokens and token metadata are never cached. */
@@ -61,10 +53,10 @@ export function oauthErrorRenderer(logger: Logger, metrics: Metrics): ErrorReque
   return (err, req, res, _next) => {
     let error: GatewayError;
     if (err instanceof GatewayError) error = err;
-    else if (err?.type === 'entity.too.large') error = new GatewayError({ status: 413, error: 'invalid_request', description: 'request body too large', code: HYPR_CODES.badRequest });
+    else if (err?.type === 'entity.too.large') error = gatewayError('ERR_TG_BODY_TOO_LARGE');
     else {
       logger.error({ err, path: req.path }, 'token service request failed');
-      error = new GatewayError({ status: 500, error: 'server_error', description: 'internal error' });
+      error = gatewayError('ERR_TG_INTERNAL');
     }
     if (error instanceof StoreUnavailableError) logger.warn({ path: req.path }, 'token store unavailable');
     metrics.tokenEndpointErrors.labels(error.error).inc();

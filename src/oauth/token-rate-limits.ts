@@ -2,11 +2,12 @@
  * The token service's rate limits, per source address and per authenticated client, counted by
  * the store's counter (in Redis, shared by every replica): one script call per limit, no other
  * per-request work. A count the store cannot answer is a 503, never a free pass. Every answer
- * carries the draft-ietf-httpapi-ratelimit-headers-08 fields.
+ * carries the same rate-limit fields as the edge's 429s (http/rate-limit-headers.ts).
  */
 import type { Request, RequestHandler } from 'express';
 import { GatewayError, StoreUnavailableError } from '../errors.js';
 import { clientKey } from '../http/client-address.js';
+import { rateLimitHeaders, rateLimitPolicy, secondsUntil } from '../http/rate-limit-headers.js';
 import type { Counter, Hits } from '../store/counter.js';
 import { parseRate } from '../store/rate.js';
 import type { Config } from '../config/schema.js';
@@ -22,7 +23,7 @@ export interface TokenRateLimits {
 function limiter(rate: string | false, name: 'ip' | 'client', counter: Counter, who: (req: Request) => string): RequestHandler {
   if (rate === false) return (_req, _res, next) => next();
   const { max, windowMs } = parseRate(rate);
-  const policy = `"${name}";q=${max};w=${windowMs / 1000}`;
+  const policy = rateLimitPolicy(max, windowMs);
   return async function rateLimit(req, res, next) {
     let hits: Hits;
     try {
@@ -30,9 +31,9 @@ function limiter(rate: string | false, name: 'ip' | 'client', counter: Counter, 
     } catch (err) {
       throw err instanceof GatewayError ? err : new StoreUnavailableError(err);
     }
-    const reset = Math.max(1, Math.ceil((hits.resetAt - Date.now()) / 1000));
-    res.setHeader('ratelimit-policy', policy);
-    res.setHeader('ratelimit', `"${name}";r=${Math.max(0, max - hits.count)};t=${reset}`);
+    const reset = secondsUntil(hits.resetAt, Date.now());
+    const headers = rateLimitHeaders(policy, max, max - hits.count, reset);
+    for (const field in headers) res.setHeader(field, headers[field]!);
     if (hits.count > max) throw slowDown('too many token requests; slow down', reset);
     next();
   };

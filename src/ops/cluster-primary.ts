@@ -10,19 +10,20 @@ import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import { storeDriver } from '../config/load.js';
+import { errorFields } from '../errors.js';
+import { sendError } from '../http/error-response.js';
 import { type ClusterMessage, MESSAGE } from './cluster-messages.js';
+import { sendStatus } from './health.js';
 import type { Logger } from './logger.js';
 
 const MAX_RESTART_DELAY_MS = 30_000;
+const NOT_FOUND = errorFields('ERR_TG_NOT_FOUND');
+const INTERNAL = errorFields('ERR_TG_INTERNAL');
 
 export interface PrimaryOptions {
   config: Config;
   workers: number;
   logger: Logger;
-}
-
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
 export async function runPrimary(o: PrimaryOptions): Promise<void> {
@@ -54,15 +55,19 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
   }
 
   const metricsServer = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.url === '/healthz') return reply(res, 200, { status: 'ok' });
+    if (req.url === '/healthz') return sendStatus(res, 200, { status: 'ok' });
     if (req.url === '/readyz') {
-      void ready().then((ok) => reply(res, ok ? 200 : 503, { status: ok ? 'ready' : stopping ? 'draining' : 'unready', workers: listening.size }));
+      void ready().then((ok) => sendStatus(res, ok ? 200 : 503, { status: ok ? 'ready' : stopping ? 'draining' : 'unready', workers: listening.size }));
       return;
     }
-    if (req.url !== '/metrics') return reply(res, 404, { error: 'not_found', error_description: 'no such endpoint' });
+    if (req.url !== '/metrics') return sendError(res, NOT_FOUND);
     registry.clusterMetrics().then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (err: Error) => reply(res, 500, { error: 'metrics_unavailable', error_description: err.message }),
+      (err: Error) => {
+        // The message stays in the log: a 5xx never shows it.
+        logger.error({ err }, 'cluster metrics could not be gathered');
+        sendError(res, INTERNAL);
+      },
     );
   });
   const metricsPort = await new Promise<number>((resolve, reject) => {

@@ -6,7 +6,8 @@ export interface Readiness {
   draining: boolean;
 }
 
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+/** A probe's answer: `{status, ...}` JSON, never cached. Errors go through http/error-response.ts instead. */
+export function sendStatus(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   res.end(text);
@@ -19,22 +20,22 @@ export function createHealthHandler(store: TokenStore, readiness: Readiness, onS
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     if (path === '/healthz') {
-      reply(res, 200, { status: 'ok' });
+      sendStatus(res, 200, { status: 'ok' });
       return true;
     }
     if (path !== '/readyz') return false;
     if (readiness.draining) {
-      reply(res, 503, { status: 'draining' });
+      sendStatus(res, 503, { status: 'draining' });
       return true;
     }
     store.ping().then(
       () => {
         onStoreState(true);
-        reply(res, 200, { status: 'ready', store: 'up' });
+        sendStatus(res, 200, { status: 'ready', store: 'up' });
       },
       () => {
         onStoreState(false);
-        reply(res, 503, { status: 'unready', store: 'down' });
+        sendStatus(res, 503, { status: 'unready', store: 'down' });
       },
     );
     return true;

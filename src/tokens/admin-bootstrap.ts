@@ -1,6 +1,6 @@
 /** The built-in `tollgate-admin` app and the first admin token. */
 import type { TokenStore } from '../store/token-store.js';
-import { ConflictError, GatewayError } from '../errors.js';
+import { ConflictError, gatewayError } from '../errors.js';
 import { ADMIN_APP_ID, ADMIN_SCOPES, type Clock, type TokenRecord } from '../types.js';
 import type { TokenLifecycle } from './lifecycle.js';
 import { hashSecret, tokenIdFromHash } from './format.js';
@@ -32,7 +32,7 @@ export async function bootstrapAdminToken(
       return { token: options.secret, record: existing, created: false };
     }
     // A revoked or expired bootstrap token stays dead: adopting it again would undo the revocation.
-    if (existing) throw new GatewayError({ status: 409, error: 'conflict', description: 'this bootstrap token was revoked or has expired; supply a new one' });
+    if (existing) throw gatewayError('ERR_TG_CONFLICT', { description: 'this bootstrap token was revoked or has expired; supply a new one' });
   }
   const name = options.name ?? `bootstrap-${new Date(clock()).toISOString().replace(/[:.]/g, '-')}`;
   const issued = await lifecycle.issue({

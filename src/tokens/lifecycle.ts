@@ -1,6 +1,6 @@
 /** The token lifecycle: issue, verify, touch (sliding expiry), list and revoke. */
 import type { Config } from '../config/schema.js';
-import { GatewayError } from '../errors.js';
+import { gatewayError } from '../errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { Clock, Page, Principal, TokenKind, TokenRecord } from '../types.js';
 import { generateSecret, hashSecret, parseSecret, sameDigest, tokenIdFromHash } from './format.js';
@@ -115,7 +115,7 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
       const cap = config.tokens.maxLifetime === undefined ? undefined : now + config.tokens.maxLifetime;
       const token = input.secret ?? generateSecret(input.kind);
       if (parseSecret(token) !== input.kind) {
-        throw new GatewayError({ status: 400, error: 'invalid_request', description: `secret is not a well-formed ${input.kind} token` });
+        throw gatewayError('ERR_TG_INVALID_REQUEST', { description: `secret is not a well-formed ${input.kind} token` });
       }
       const hash = hashSecret(token);
       const record: TokenRecord = {

@@ -25,8 +25,13 @@ async function as(token: string | null, method: string, path: string, body?: unk
 
 describe('admin API: authentication', () => {
   it('requires a Bearer token of the tollgate-admin app', async () => {
-    expect((await as(null, 'GET', '/apps')).status).toBe(401);
-    expect((await as('tg_a_garbage', 'GET', '/apps')).status).toBe(401);
+    // The same vocabulary as the edge: no credential is `unauthorized`, a bad one `invalid_token` 1201046.
+    const none = await as(null, 'GET', '/apps');
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({ error: 'unauthorized', error_description: 'admin token required' });
+    const garbage = await as('tg_a_garbage', 'GET', '/apps');
+    expect(garbage.status).toBe(401);
+    expect(garbage.body).toMatchObject({ error: 'invalid_token', code: '1201046' });
     await gw.admin('POST', '/apps', { id: 'plain', name: 'Plain', scopes: ['admin.apps'] });
     const foreign = (await gw.admin('POST', '/apps/plain/tokens', { name: 'looks-admin', scopes: ['admin.apps'] })).body.token;
     const res = await as(foreign, 'GET', '/apps');

@@ -56,7 +56,7 @@ export function describeClientStoreContract(label: string, make: () => Promise<C
       const app = uid('app');
       const k = makeKey({ app });
       await store.createApiKey(k);
-      await expect(store.createApiKey(k)).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.createApiKey(k)).rejects.toMatchObject({ id: 'ERR_TG_CONFLICT' });
       expect(await store.getApiKey(k.id)).toEqual(k);
       expect((await store.listApiKeys(app)).map((x) => x.id)).toEqual([k.id]);
       expect((await store.deleteApiKey(k.id))?.id).toBe(k.id);

@@ -1,7 +1,7 @@
 /** The TokenStore contract: every implementation runs this same suite (memory, Redis, Sentinel, Cluster). */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../src/errors.js';
+import { ConflictError, NotFoundError } from '../../src/errors.js';
 import type { TokenStore } from '../../src/store/token-store.js';
 import { generateSecret, hashSecret, tokenIdFromHash } from '../../src/tokens/format.js';
 import type { AppRecord, TokenRecord } from '../../src/types.js';
@@ -50,7 +50,7 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
     it('creates, reads, lists, updates and deletes apps; a duplicate id conflicts', async () => {
       const id = appId();
       await store.createApp(makeApp(id));
-      await expect(store.createApp(makeApp(id))).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.createApp(makeApp(id))).rejects.toMatchObject({ id: 'ERR_TG_CONFLICT', status: 409 });
       expect((await store.getApp(id))?.name).toBe(`App ${id}`);
       expect((await store.listApps()).map((a) => a.id)).toContain(id);
       expect(await store.updateApp({ ...makeApp(id), name: 'renamed' })).toBe(true);
@@ -117,7 +117,7 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
       await store.putToken(before);
       await store.putToken(access);
       expect((await store.closeApp(id)).sort()).toEqual([before.id, access.id].sort());
-      await expect(store.putToken(makeRecord({ app: id }))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(store.putToken(makeRecord({ app: id }))).rejects.toMatchObject({ id: 'ERR_TG_NOT_FOUND', status: 404 });
       await expect(store.putToken(makeRecord({ app: id, kind: 'access', sliding: false }))).rejects.toBeInstanceOf(NotFoundError);
       await store.deleteApp(id);
       await store.createApp(makeApp(id));
@@ -196,7 +196,7 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
     });
 
     it('rejects a cursor it did not make', async () => {
-      await expect(store.listTokens('app1', { cursor: 'bogus!', limit: 5 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.listTokens('app1', { cursor: 'bogus!', limit: 5 })).rejects.toMatchObject({ id: 'ERR_TG_VALIDATION_FAILED', issues: [expect.stringMatching(/^cursor:/)] });
     });
   });
 }
