@@ -70,7 +70,7 @@ export function createBackend(config: Config, clock: Clock, hooks: StoreHooks = 
 
 /** Off the start's critical path: readers accept both layouts, so serving need not wait for it. */
 async function upgradeWhenReady(tokens: RedisStore, signal: AbortSignal, hooks: StoreHooks): Promise<number> {
-  while (!signal.aborted && !(await tokens.ready(1_000)));
+  while (!signal.aborted && !(await tokens.ready(250)));
   if (signal.aborted) return 0;
   try {
     return await upgradeTokenRecords(tokens, signal);
