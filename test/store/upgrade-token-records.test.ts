@@ -56,6 +56,17 @@ describe('upgradeTokenRecords', () => {
     expect(await Promise.all([current, ahead, strange, misfiled].map((r) => client.hgetall(store.tokenKey(r.id))))).toEqual(before);
   });
 
+  it('leaves each record smaller than it found it', async () => {
+    const store = storeWithPrefix();
+    const records = [makeRecord(), makeRecord({ lastUsedAt: Date.now(), subject: 'svc-account' }), makeRecord({ kind: 'install', sliding: false, scopes: [] })];
+    for (const r of records) await writeV1Token(client, store.prefix, r);
+    const usage = () => Promise.all(records.map(async (r) => Number(await client.memory('USAGE', store.tokenKey(r.id)))));
+    const before = await usage();
+    await upgradeTokenRecords(store);
+    const after = await usage();
+    after.forEach((bytes, i) => expect(bytes).toBeLessThan(before[i]!));
+  });
+
   it('skips the scan once a pass has finished', async () => {
     const store = storeWithPrefix();
     expect(await upgradeTokenRecords(store)).toBe(0);
