@@ -125,6 +125,11 @@ export const configSchema = z
         driver: z.enum(['memory', 'redis']).optional(),
         url: z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss:// URL').optional(),
         keyPrefix: z.string().max(64).default('tg:'),
+        /**
+         * v2 is the smaller token record. Every release from this one reads both; set v2 once no replica of an
+         * older release (which reads only v1) is left, and records are then written, and rewritten at start, in v2.
+         */
+        recordLayout: z.enum(['v1', 'v2']).default('v1'),
         timeout: duration.default(250),
         redis: z
           .object({

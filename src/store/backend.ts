@@ -50,7 +50,8 @@ export function createBackend(config: Config, clock: Clock, hooks: StoreHooks = 
   counting.on('error', () => {});
   const revocations = createRevocationBus({ client: tokens.client, prefix: config.store.keyPrefix, onError: (err) => hooks.onError?.('revocationBus', err) });
   const stopUpgrade = new AbortController();
-  const upgraded = upgradeWhenReady(tokens, stopUpgrade.signal, hooks);
+  // Only once every replica reads v2 may records be rewritten in it (store.recordLayout).
+  const upgraded = config.store.recordLayout === 'v2' ? upgradeWhenReady(tokens, stopUpgrade.signal, hooks) : Promise.resolve(0);
   return {
     shared: true,
     tokens,

@@ -15,5 +15,5 @@ export function createRedisStore(config: Config, hooks: StoreHooks = {}): RedisS
   const client = createRedisClient({ ...config.store, driver: 'redis' });
   // Errors surface per command as StoreUnavailableError; the connection's own events only need a listener.
   client.on('error', (err: unknown) => hooks.onError?.('connection', err));
-  return new RedisStore(client, config.store.keyPrefix, { readDeadlineMs: config.store.timeout, ...hooks });
+  return new RedisStore(client, config.store.keyPrefix, { readDeadlineMs: config.store.timeout, layout: config.store.recordLayout, ...hooks });
 }

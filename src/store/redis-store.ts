@@ -13,7 +13,7 @@ import { ConflictError, GatewayError, NotFoundError, StoreUnavailableError, Vali
 import type { AppRecord, Page, TokenRecord } from '../types.js';
 import type { RedisClient } from './redis-connection.js';
 import { CLAIM_NAME, CLOSE, INDEX_TOKEN, PAGE, PUT, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
-import { fromHash, toHash } from './token-hash.js';
+import { encodeRecord, fromHash, type RecordLayout } from './token-hash.js';
 import { decodeCursor, encodeCursor, PENDING_MS, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
 
 export interface StoreHooks {
@@ -21,6 +21,8 @@ export interface StoreHooks {
   onError?: (op: string, err: unknown) => void;
   /** store.timeout: a token read not answered by then fails, however long it waited to be sent. */
   readDeadlineMs?: number;
+  /** store.recordLayout: which layout new records are written in (both are read). */
+  layout?: RecordLayout;
 }
 
 export class RedisStore implements TokenStore {
@@ -133,7 +135,7 @@ export class RedisStore implements TokenStore {
   }
 
   putToken(record: TokenRecord): Promise<void> {
-    const fields = Object.entries(toHash(record)).flat();
+    const fields = Object.entries(encodeRecord(record, this.hooks.layout ?? 'v1')).flat();
     return this.guard('putToken', async () => {
       await this.indexToken(record);
       const expireAt = record.expiresAt === null ? '' : record.expiresAt + TOMBSTONE_MS;

@@ -1,6 +1,7 @@
 /**
- * A token record as a Redis hash, in the layout this release writes (v2) and the one releases
- * before it wrote (v1), which is still read: records written by an older replica keep working.
+ * A token record as a Redis hash, in either layout: v1 (what releases before the smaller record wrote,
+ * and what this one writes until `store.recordLayout: v2`) and v2. Both are always read, so a rolling
+ * upgrade never meets a record it cannot read: switch to v2 once no replica of an older release is left.
  *
  * v1: h (whole base64url digest), n, a, k (api|install|access), s, u, cb, c, t, sl (1|0), ex, cap, ci, lu, rv.
  * v2: d (the digest after the part the id already spells, so its presence marks v2), n, a,
@@ -13,6 +14,26 @@ import type { TokenKind, TokenRecord } from '../types.js';
 const ID_HEAD = 'tok_';
 const LETTER: Record<TokenKind, string> = { api: 'a', install: 'i', access: 'o' };
 const KIND_OF_LETTER: Record<string, TokenKind> = { a: 'api', i: 'install', o: 'access' };
+
+export type RecordLayout = 'v1' | 'v2';
+
+/** The record's fields in the layout asked for. */
+export function encodeRecord(r: TokenRecord, layout: RecordLayout): Record<string, string | number> {
+  return layout === 'v2' ? toHash(r) : toV1Hash(r);
+}
+
+/** The v1 fields, which every release reads. */
+function toV1Hash(r: TokenRecord): Record<string, string | number> {
+  const h: Record<string, string | number> = {
+    h: r.hash, n: r.name, a: r.app, k: r.kind, s: r.scopes.join(' '), u: r.subject, cb: r.createdBy, c: r.createdAt, t: r.ttl, sl: r.sliding ? 1 : 0,
+  };
+  if (r.expiresAt !== null) h.ex = r.expiresAt;
+  if (r.expiresCap !== undefined) h.cap = r.expiresCap;
+  if (r.clientId !== undefined) h.ci = r.clientId;
+  if (r.lastUsedAt !== undefined) h.lu = r.lastUsedAt;
+  if (r.revokedAt !== undefined) h.rv = r.revokedAt;
+  return h;
+}
 
 /** The v2 fields of a record. Throws when the id is not derived from the digest (a programming error). */
 export function toHash(r: TokenRecord): Record<string, string | number> {

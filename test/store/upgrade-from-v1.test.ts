@@ -57,7 +57,7 @@ const started: { gateway: Gateway; backend: StoreBackend }[] = [];
 async function start(): Promise<{ gateway: Gateway; backend: StoreBackend }> {
   const config = parseConfig({
     listen: { host: '127.0.0.1', port: 0, metricsPort: 0 },
-    store: { url: REDIS_URL, keyPrefix: prefix },
+    store: { url: REDIS_URL, keyPrefix: prefix, recordLayout: 'v2' },
     log: { level: 'silent' },
     routes: [
       { name: 'api', match: { path: '/api/*' }, upstream: upstream.url, app: 'shop', scopes: ['read'] },

@@ -25,7 +25,7 @@ afterAll(async () => {
 function storeWithPrefix(): RedisStore {
   const prefix = uniquePrefix('upgrade');
   prefixes.push(prefix);
-  return new RedisStore(client, prefix);
+  return new RedisStore(client, prefix, { layout: 'v2' });
 }
 
 describe('upgradeTokenRecords', () => {
@@ -86,5 +86,24 @@ describe('upgradeTokenRecords', () => {
     expect(await upgradeTokenRecords(store, stop.signal)).toBe(0);
     expect(await client.get(`${store.prefix}layout`)).toBeNull();
     expect(await client.hget(store.tokenKey(r.id), 'h')).toBe(r.hash);
+  });
+});
+
+describe('store.recordLayout during a rolling upgrade', () => {
+  it('writes records an older release can read (v1, field for field) until v2 is chosen, and v2 reads back the same', async () => {
+    const prefix = uniquePrefix('layout');
+    prefixes.push(prefix);
+    const v1Store = new RedisStore(client, prefix);
+    const v2Store = new RedisStore(client, prefix, { layout: 'v2' });
+    const older = makeRecord();
+    await v1Store.putToken(older);
+    expect(await client.hgetall(v1Store.tokenKey(older.id))).toEqual(stored(v1TokenFields(older)));
+    const newer = makeRecord();
+    await v2Store.putToken(newer);
+    expect(await client.hgetall(v2Store.tokenKey(newer.id))).toEqual(stored(toHash(newer)));
+    for (const store of [v1Store, v2Store]) {
+      expect(await store.getToken(older.id)).toEqual(older);
+      expect(await store.getToken(newer.id)).toEqual(newer);
+    }
   });
 });
