@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorFields } from '../errors.js';
+import { errorFields } from '../errors.js';
 import { sendError } from '../http/error-response.js';
 import { EdgeContext } from './context.js';
 import type { EdgeObserver } from './observe.js';
@@ -25,8 +25,8 @@ export interface DecisionDoorDeps {
   ingress: Ingress;
 }
 
-const UNTRUSTED: ErrorFields = { status: 403, error: 'access_denied', description: 'forward-auth decisions are answered only for trusted ingress addresses' };
-const NO_ORIGINAL: ErrorFields = { status: 400, error: 'invalid_request', description: 'the original request cannot be read from the forward-auth headers' };
+const UNTRUSTED = errorFields('ERR_TG_ACCESS_DENIED', { description: 'forward-auth decisions are answered only for trusted ingress addresses' });
+const NO_ORIGINAL = errorFields('ERR_TG_INVALID_REQUEST', { description: 'the original request cannot be read from the forward-auth headers' });
 const IDENTITY = ['x-auth-app', 'x-auth-subject', 'x-auth-scopes', 'x-auth-token-id', 'x-auth-client-id'];
 
 /**
@@ -64,6 +64,11 @@ export function createDecisionDoor(deps: DecisionDoorDeps) {
     else allow(ctx, res, deps.ingress);
   }
 
+  function fail(ctx: EdgeContext, res: ServerResponse, err: unknown): void {
+    observer.failed(ctx, err);
+    sendError(res, REFUSALS.internal, ctx.requestId);
+  }
+
   return function handleDecision(req: IncomingMessage, res: ServerResponse): void {
     const ctx = new EdgeContext(req, 'forward-auth', pickRequestId(req.headers['x-request-id'], randomUUID));
     res.once('close', () => observer.finished(ctx, res.statusCode, !res.writableFinished));
@@ -73,9 +78,6 @@ export function createDecisionDoor(deps: DecisionDoorDeps) {
     ctx.method = original.method;
     ctx.target = original.target;
     ctx.hostHeader = original.host;
-    runPipeline(pipeline, ctx, (decision) => answer(ctx, res, decision), (err) => {
-      observer.failed(ctx, err);
-      sendError(res, REFUSALS.internal, ctx.requestId);
-    });
+    runPipeline(pipeline, ctx, res, answer, fail);
   };
 }
