@@ -34,13 +34,14 @@ describe('helm mode forward-auth', () => {
     expect(validate(fa), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(helmMerge(values, { mode: 'forward-auth' }))).toBe(true);
     expect(validate(helmMerge(values, { forwardAuth: { path: 'auth' } }))).toBe(false);
+    expect(validate(helmMerge(values, { forwardAuth: { ingress: 'haproxy' } }))).toBe(false);
     expect(new Set(Object.values(fa.ports)).size).toBe(Object.keys(fa.ports).length);
   });
 
   it('the config the ConfigMap writes (values.config plus forwardAuth) passes `tollgate config check`', () => {
     const configmap = template('configmap.yaml');
-    expect(configmap).toMatch(/if eq \.Values\.mode "forward-auth" \}\}\n\s+forwardAuth:\n\s+path: \{\{ \.Values\.forwardAuth\.path \}\}\n\s+port: \{\{ \.Values\.ports\.forwardAuth \}\}/);
-    const written = { ...fa.config, forwardAuth: { path: fa.forwardAuth.path, port: fa.ports.forwardAuth } };
+    expect(configmap).toMatch(/if eq \.Values\.mode "forward-auth" \}\}\n\s+forwardAuth:\n\s+ingress: \{\{ \.Values\.forwardAuth\.ingress \}\}\n\s+path: \{\{ \.Values\.forwardAuth\.path \}\}\n\s+port: \{\{ \.Values\.ports\.forwardAuth \}\}/);
+    const written = { ...fa.config, forwardAuth: { ingress: fa.forwardAuth.ingress, path: fa.forwardAuth.path, port: fa.ports.forwardAuth } };
     const env = { PORT: String(fa.ports.http), ADMIN_PORT: String(fa.ports.admin), METRICS_PORT: String(fa.ports.metrics), REDIS_URL: 'redis://redis:6379' };
     const { status, result, stderr } = configCheck(written, env);
     expect({ status, result, stderr }).toMatchObject({ status: 0, result: { valid: true, routes: ['orders-read', 'orders-write', 'orders-health'], store: 'redis' } });
