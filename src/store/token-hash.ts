@@ -22,17 +22,22 @@ export function encodeRecord(r: TokenRecord, layout: RecordLayout): Record<strin
   return layout === 'v2' ? toHash(r) : toV1Hash(r);
 }
 
-/** The v1 fields, which every release reads. */
-function toV1Hash(r: TokenRecord): Record<string, string | number> {
-  const h: Record<string, string | number> = {
-    h: r.hash, n: r.name, a: r.app, k: r.kind, s: r.scopes.join(' '), u: r.subject, cb: r.createdBy, c: r.createdAt, t: r.ttl, sl: r.sliding ? 1 : 0,
-  };
+/** The fields both layouts share, under the same names: the ones the Lua scripts read and write. */
+function withLifecycle(h: Record<string, string | number>, r: TokenRecord): Record<string, string | number> {
   if (r.expiresAt !== null) h.ex = r.expiresAt;
   if (r.expiresCap !== undefined) h.cap = r.expiresCap;
   if (r.clientId !== undefined) h.ci = r.clientId;
   if (r.lastUsedAt !== undefined) h.lu = r.lastUsedAt;
   if (r.revokedAt !== undefined) h.rv = r.revokedAt;
   return h;
+}
+
+/** The v1 fields, which every release reads. */
+function toV1Hash(r: TokenRecord): Record<string, string | number> {
+  const h: Record<string, string | number> = {
+    h: r.hash, n: r.name, a: r.app, k: r.kind, s: r.scopes.join(' '), u: r.subject, cb: r.createdBy, c: r.createdAt, t: r.ttl, sl: r.sliding ? 1 : 0,
+  };
+  return withLifecycle(h, r);
 }
 
 /** The v2 fields of a record. Throws when the id is not derived from the digest (a programming error). */
@@ -45,12 +50,7 @@ export function toHash(r: TokenRecord): Record<string, string | number> {
   if (r.scopes.length > 0) h.s = r.scopes.join(' ');
   if (r.subject !== r.createdBy) h.u = r.subject;
   if (r.sliding) h.sl = 1;
-  if (r.expiresAt !== null) h.ex = r.expiresAt;
-  if (r.expiresCap !== undefined) h.cap = r.expiresCap;
-  if (r.clientId !== undefined) h.ci = r.clientId;
-  if (r.lastUsedAt !== undefined) h.lu = r.lastUsedAt;
-  if (r.revokedAt !== undefined) h.rv = r.revokedAt;
-  return h;
+  return withLifecycle(h, r);
 }
 
 /** The record in either layout; null when there is none (nothing, or only a revocation ahead of its write). */
