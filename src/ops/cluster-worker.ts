@@ -1,7 +1,13 @@
 /** A cluster worker's side of `listen.workers`: answers the primary's metrics and readiness queries, takes its signals. */
-import { AggregatorRegistry } from 'prom-client';
-import type { Gateway } from '../main.js';
+import { AggregatorRegistry, type Registry } from 'prom-client';
 import { type ClusterMessage, MESSAGE } from './cluster-messages.js';
+
+/** What a worker reports to the primary: its metrics, its store's health, where it listens. */
+export interface WorkerGateway {
+  metrics: { registry: Registry };
+  store: { ping(): Promise<void> };
+  urls: { main: string; admin: string };
+}
 
 export interface WorkerHooks {
   onSignal(signal: 'SIGHUP' | 'SIGTERM' | 'SIGINT'): void;
@@ -16,7 +22,7 @@ function send(message: ClusterMessage): void {
  * Call before the gateway starts: from then on the worker answers the primary's metrics requests
  * (empty until `serving`), so a scrape during a worker's replacement does not wait for it.
  */
-export function joinCluster(): { serving(gateway: Gateway, hooks: WorkerHooks): void } {
+export function joinCluster(): { serving(gateway: WorkerGateway, hooks: WorkerHooks): void } {
   // Constructing it is what subscribes this worker to the primary's metrics requests.
   new AggregatorRegistry();
   return {
