@@ -51,22 +51,24 @@ export function hasQueryToken(query: string): boolean {
 }
 
 const SECRET_IN_TEXT = /tg_[a-z]_[A-Za-z0-9_-]{43}[0-9A-Za-z]{6}/g;
+const ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
+/** Every `%XX` decoded on its own, so one malformed escape elsewhere cannot switch decoding off. */
+function unescapeEach(text: string): string {
+  return text.replace(ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
 
 /**
- * True when any tollgate secret (valid checksum) sits anywhere in the query, under any parameter name:
- * frameworks read `access.token`, `access token` or `;access_token` as `access_token`, and a token in a URL
- * leaks into every log between the client and the upstream whatever it is called.
+ * True when any tollgate secret (valid checksum) sits anywhere in a request target, path or query, under
+ * any parameter name, escaped once or twice: frameworks read `access.token`, `access token` or `;access_token`
+ * as `access_token`, and a token in a URL leaks into every log between the client and the upstream whatever it
+ * is called.
  */
-export function queryCarriesToken(query: string): boolean {
-  if (query.length < SECRET_LENGTH) return false;
-  let text = query;
-  if (text.includes('%')) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      /* an undecodable query is scanned as it is */
-    }
-  }
+export function urlCarriesSecret(target: string): boolean {
+  if (target.length < SECRET_LENGTH) return false;
+  let text = target;
+  // Twice, for `%255F`; escapes are rare on the hot path, so this costs nothing there.
+  for (let i = 0; i < 2 && text.includes('%'); i++) text = unescapeEach(text);
   if (!text.includes('tg_')) return false;
   for (const m of text.matchAll(SECRET_IN_TEXT)) if (parseSecret(m[0]) !== null) return true;
   return false;

@@ -15,7 +15,7 @@ import type { DecisionReason } from '../ops/metrics.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import { authenticateCached, verifyToken, type Authentication } from './authenticate.js';
 import { authorize, type AuthorizeDenial } from './authorize.js';
-import { hasQueryToken, queryCarriesToken } from './bearer.js';
+import { hasQueryToken, urlCarriesSecret } from './bearer.js';
 import type { EdgeContext } from './context.js';
 import { normalizeTarget } from './normalize-path.js';
 import type { RateLimitCheck } from './rate-limit.js';
@@ -43,6 +43,8 @@ export interface PipelineDeps {
 export type Pipeline = (ctx: EdgeContext) => Decision | Promise<Decision>;
 
 const ALLOW: Decision = { kind: 'allow' };
+/** A tunnel, and methods that echo the request (cookies and credentials included) back to the client. */
+const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 const FRAMING_REFUSALS: Record<FramingProblem, ErrorFields> = {
   'transfer-encoding': REFUSALS.unsupportedTransferEncoding,
@@ -106,8 +108,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return function decide(ctx) {
     const problem = framingProblem(ctx.req, deps.maxHeaders, ctx.door === 'upgrade');
     if (problem) return refuse(FRAMING_REFUSALS[problem]);
-    // RFC 9112 3.2.2: with an absolute-form target, its authority is the host, whatever Host says.
-    const host = parseHost(absoluteAuthority(ctx.target) ?? ctx.hostHeader);
+    if (REFUSED_METHODS.has(ctx.method)) return refuse(REFUSALS.methodNotAllowed);
+    // RFC 9112 3.2.2: with an absolute-form target its authority is the host, whatever Host says: for routing
+    // and for what is forwarded (Host with preserveHost, X-Forwarded-Host), so both agree.
+    const authority = absoluteAuthority(ctx.target);
+    if (authority !== null) {
+      if (authority === '') return refuse(REFUSALS.badHost);
+      ctx.hostHeader = authority;
+    }
+    const host = parseHost(ctx.hostHeader);
     if (!host) return refuse(REFUSALS.badHost);
     ctx.host = host;
     const target = normalizeTarget(ctx.target);
@@ -115,7 +124,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ctx.path = target.path;
     ctx.query = target.query;
     // Refused on every route, so a token in a URL is never forwarded, logged upstream or cached by anyone.
-    if (hasQueryToken(target.query) || queryCarriesToken(target.query)) return refuse(REFUSALS.queryToken);
+    if (hasQueryToken(target.query) || urlCarriesSecret(ctx.target)) return refuse(REFUSALS.queryToken);
     const match = deps.routes().match(ctx.method, target.path, host.name);
     if (!match || (ctx.door === 'upgrade' && !match.route.config.websocket)) return refuse(REFUSALS.noRoute);
     const route = match.route;

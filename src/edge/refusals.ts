@@ -33,6 +33,7 @@ export const REFUSALS = {
   badHost: badRequest('Host header cannot be parsed', CLOSE),
   upgradeWithBody: badRequest('an upgrade request must not carry a body', CLOSE),
   unsupportedUpgrade: badRequest('only WebSocket upgrades are supported', CLOSE),
+  methodNotAllowed: errorFields('ERR_TG_METHOD_NOT_ALLOWED', { description: 'CONNECT, TRACE and TRACK are not forwarded', headers: { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' } }),
   badPath: badRequest('request path cannot be normalized safely'),
   corsRefused: errorFields('ERR_TG_CORS_REFUSED'),
   noRoute: errorFields('ERR_TG_NO_ROUTE'),

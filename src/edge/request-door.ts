@@ -1,7 +1,7 @@
 /** The proxy door: an HTTP request runs the pipeline, then is forwarded upstream or answered with the refusal. */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { closeAfterAnswer, isClosing } from '../http/connection-guards.js';
 import { sendError } from '../http/error-response.js';
 import { EdgeContext } from './context.js';
 import type { Forwarder } from './forward.js';
@@ -20,11 +20,6 @@ export interface RequestDoorDeps {
 
 export function createRequestDoor(deps: RequestDoorDeps) {
   const { pipeline, forwarder, observer } = deps;
-  /**
-   * Connections answered with `Connection: close`. Node still emits requests a client pipelined behind the
-   * refused one; RFC 9112 9.6 forbids acting on them, and they would reach the upstream unseen by the client.
-   */
-  const closing = new WeakSet<Socket>();
 
   function answer(ctx: EdgeContext, res: ServerResponse, decision: Decision): void {
     // A browser can read the gateway's own refusals too, or it would report a CORS failure instead of the 401.
@@ -33,7 +28,7 @@ export function createRequestDoor(deps: RequestDoorDeps) {
       case 'allow':
         return forwarder.forward(ctx, res, deps.trust(ctx.req.socket.remoteAddress), cors);
       case 'refuse':
-        if (decision.error.headers?.connection === 'close') closing.add(ctx.req.socket);
+        if (decision.error.headers?.connection === 'close') closeAfterAnswer(ctx.req.socket);
         return sendError(res, decision.error, ctx.requestId, cors ?? undefined);
       case 'preflight':
         return answerPreflight(res, decision.allowed, decision.headers, ctx.requestId);
@@ -47,7 +42,7 @@ export function createRequestDoor(deps: RequestDoorDeps) {
 
   return function handleEdgeRequest(req: IncomingMessage, res: ServerResponse): void {
     // Left unanswered on purpose: the client was told the connection closes, and Node closes it once the refusal is out.
-    if (closing.has(req.socket)) return;
+    if (isClosing(req.socket)) return;
     const ctx = new EdgeContext(req, 'proxy', pickRequestId(req.headers['x-request-id'], randomUUID));
     res.once('close', () => {
       const finished = res.writableFinished;

@@ -13,12 +13,12 @@ const HOP_BY_HOP = new Set([
 /** The gateway answers `Expect: 100-continue` itself, once the request is authorized. */
 const ANSWERED_HERE = 'expect';
 /** Who the client is and how it came in: believed only from a trusted proxy (and the `x-forwarded-*` family). */
-const CLIENT_ORIGIN = new Set(['forwarded', 'x-real-ip', 'true-client-ip', 'x-client-ip', 'x-cluster-client-ip', 'x-original-forwarded-for', 'cf-connecting-ip', 'fastly-client-ip']);
+const CLIENT_ORIGIN = new Set(['forwarded', 'x-real-ip', 'true-client-ip', 'x-client-ip', 'client-ip', 'x-proxyuser-ip', 'x-cluster-client-ip', 'x-original-forwarded-for', 'cf-connecting-ip', 'fastly-client-ip']);
 /**
  * Headers with which frameworks (Symfony, IIS URL Rewrite, Rails, Express method-override) act on another path
  * or method than the one in the request line: the upstream would act on what tollgate did not authorize.
  */
-const REDIRECTING = new Set(['x-original-url', 'x-rewrite-url', 'x-original-uri', 'x-original-method', 'x-http-method-override', 'x-http-method', 'x-method-override']);
+const REDIRECTING = new Set(['x-original-url', 'x-rewrite-url', 'x-original-uri', 'x-original-method', 'x-http-method-override', 'x-http-method', 'x-method-override', 'x-host']);
 /** Rebuilt below whoever the peer is: the client's own values are never passed on. */
 const RECOMPUTED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', 'host']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -30,6 +30,21 @@ function owed(socket: Duplex): ServerResponse | undefined {
   return pending && !pending.writableFinished && pending.req.complete ? pending : undefined;
 }
 
+/**
+ * Connections whose last answer said `Connection: close`. Node still parses what a client pipelined behind it;
+ * RFC 9112 9.6 forbids acting on it, and a parse error there must not earn a second answer.
+ */
+const closing = new WeakSet<object>();
+
+/** Marks a connection as answered for good: later requests on it are left alone until Node closes it. */
+export function closeAfterAnswer(socket: object): void {
+  closing.add(socket);
+}
+
+export function isClosing(socket: object): boolean {
+  return closing.has(socket);
+}
+
 export function guardConnections(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -37,8 +52,8 @@ export function guardConnections(server: Server): void {
       socket.destroy();
       return;
     }
-    const answer = () => writeErrorToSocket(socket, answerFor(err.code), randomUUID());
     const pending = owed(socket);
+    const answer = () => (closing.has(socket) ? socket.destroy() : writeErrorToSocket(socket, answerFor(err.code), randomUUID()));
     if (pending) pending.once('finish', answer).once('close', () => socket.destroy());
     else answer();
   });

@@ -73,6 +73,14 @@ describe('connections', () => {
     await client.closed;
   });
 
+  it('answers exactly once a request refused for its framing behind a pipelined one, however Node then fails to parse it', async () => {
+    const client = await openRawClient(port);
+    client.write('DELETE /d HTTP/1.1\r\nHost: a\r\n\r\nPOST /e HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: x\r\n\r\n');
+    expect((await client.next(5_000))?.status).toBe(200);
+    expect((await client.next(5_000))?.status).toBe(400);
+    expect(await client.next(5_000)).toBeNull();
+  });
+
   it('answers CONNECT with 405 instead of dropping it', async () => {
     const res = await rawExchange(port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
     expect(res.status).toBe(405);
@@ -86,10 +94,11 @@ describe('headers an untrusted client may not pass on', () => {
     const res = await httpRequest(`${gw.url}/x`, { headers: [
       'X-Original-URL', '/admin', 'X-Rewrite-URL', '/admin', 'X-HTTP-Method-Override', 'DELETE', 'X-Forwarded-Prefix', '/evil',
       'X-Forwarded-Server', 'evil', 'True-Client-IP', '1.2.3.4', 'X-Client-IP', '1.2.3.4', 'Content_Length', '40', 'X_Custom', 'v', 'X-Kept', 'yes',
+      'Client-IP', '1.2.3.4', 'X-ProxyUser-Ip', '1.2.3.4', 'X-Host', 'evil.example',
     ] });
     expect(res.status).toBe(200);
     const seen = upstream.requests[before]!.headers;
-    for (const name of ['x-original-url', 'x-rewrite-url', 'x-http-method-override', 'x-forwarded-prefix', 'x-forwarded-server', 'true-client-ip', 'x-client-ip', 'content_length', 'x_custom']) {
+    for (const name of ['x-original-url', 'x-rewrite-url', 'x-http-method-override', 'x-forwarded-prefix', 'x-forwarded-server', 'true-client-ip', 'x-client-ip', 'content_length', 'x_custom', 'client-ip', 'x-proxyuser-ip', 'x-host']) {
       expect(seen[name], name).toBeUndefined();
     }
     expect(seen['x-kept']).toBe('yes');
@@ -111,9 +120,18 @@ describe('hosts, framing and targets', () => {
     expect(upstream.requests.length).toBe(before);
   });
 
-  it('routes an absolute-form request by its authority, not by Host', async () => {
+  it('routes an absolute-form request by its authority, not by Host, and forwards that same host', async () => {
     const res = await rawExchange(port, 'GET http://secure.local/x HTTP/1.1\r\nHost: other.example\r\nConnection: close\r\n\r\n');
     expect(res.status).toBe(401);
+    const before = upstream.requests.length;
+    const other = await rawExchange(port, 'GET http://other.example/x HTTP/1.1\r\nHost: secure.local\r\nConnection: close\r\n\r\n');
+    expect(other.status).toBe(200);
+    expect(upstream.requests[before]!.headers['x-forwarded-host']).toBe('other.example');
+    expect((await rawExchange(port, 'GET http:///x HTTP/1.1\r\nHost: secure.local\r\nConnection: close\r\n\r\n')).status).toBe(400);
+  });
+
+  it('refuses TRACE (it echoes credentials back) with 405', async () => {
+    expect((await rawExchange(port, 'TRACE /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).status).toBe(405);
   });
 
   it('refuses chunked framing on HTTP/1.0', async () => {
@@ -139,10 +157,13 @@ describe('secrets in URLs', () => {
   it('refuses any tollgate secret in the query, whatever the parameter is called or however it is escaped', async () => {
     const before = upstream.requests.length;
     const escaped = token.replace(/^tg_/, '%74g_');
-    for (const query of [`a=1;access_token=${token}`, `access.token=${token}`, `x=${token}`, `access%5Btoken=${token}`, `q=${escaped}`]) {
+    const underscores = token.replace(/_/g, '%5F');
+    for (const query of [`a=1;access_token=${token}`, `access.token=${token}`, `x=${token}`, `access%5Btoken=${token}`, `q=${escaped}`,
+      `a=%zz&t=${underscores}`, `a=100%&t=${underscores}`, `t=${token.replace(/_/g, '%255F')}`]) {
       const res = await httpRequest(`${gw.url}/x?${query}`);
       expect(res.status, query).toBe(400);
     }
+    expect((await httpRequest(`${gw.url}/x;t=${token}`)).status).toBe(400);
     expect(upstream.requests.length).toBe(before);
   });
 

@@ -112,7 +112,8 @@ describe('request smuggling and framing over raw sockets (Node 20 llhttp, insecu
     expect(answer.reached).toHaveLength(1);
     expect(answer.reached[0]!.url).toBe('/public/x');
     expect(answer.reached[0]!.headers.host).toBe(new URL(upstream.url).host);
-    expect(answer.reached[0]!.headers['x-forwarded-host']).toBe('gw.test');
+    // RFC 9112 3.2.2: the target's authority replaces Host; the route was chosen by it, so the forwarded host is it too.
+    expect(answer.reached[0]!.headers['x-forwarded-host']).toBe('evil.example');
   });
 
   it('authorizes an absolute-form target like its path: a protected path still needs a token', async () => {
