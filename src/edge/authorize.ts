@@ -6,10 +6,12 @@ import type { CompiledRoute } from './routes.js';
 export type AuthorizeDenial =
   | { reason: 'wrong_kind' | 'wrong_app' }
   | { reason: 'insufficient_scope'; required: string }
-  | { reason: 'malformed'; repeatedHeader: string };
+  | { reason: 'malformed' };
 
 const WRONG_KIND: AuthorizeDenial = { reason: 'wrong_kind' };
 const WRONG_APP: AuthorizeDenial = { reason: 'wrong_app' };
+/** The header that names the app appears more than once. */
+const REPEATED_APP: AuthorizeDenial = { reason: 'malformed' };
 
 /**
  * The app a request must be bound to: fixed, from a path parameter, or from a header read from the raw
@@ -41,7 +43,7 @@ export function authorize(route: CompiledRoute, principal: Principal, params: Re
   const config = route.config;
   if (!config.kinds.includes(principal.kind)) return WRONG_KIND;
   const app = requiredApp(route, params, rawHeaders);
-  if (app === REPEATED) return { reason: 'malformed', repeatedHeader: route.appHeader! };
+  if (app === REPEATED) return REPEATED_APP;
   if (app !== principal.app) return WRONG_APP;
   if (!hasAllScopes(principal.scopes, config.scopes)) return { reason: 'insufficient_scope', required: config.scopes.join(' ') };
   if (!hasAnyScope(principal.scopes, config.anyScopes)) return { reason: 'insufficient_scope', required: config.anyScopes.join(' ') };

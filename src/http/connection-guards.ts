@@ -26,8 +26,13 @@ function answerFor(code: string | undefined): ErrorFields {
  * that failed to parse. (When the failure is in the body of the request being answered, nothing is owed first.)
  */
 function owed(socket: Duplex): ServerResponse | undefined {
-  const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  const pending = responseOn(socket);
   return pending && !pending.writableFinished && pending.req.complete ? pending : undefined;
+}
+
+/** The response Node is writing on this connection, if any (Node keeps it on the socket). */
+function responseOn(socket: Duplex): ServerResponse | null | undefined {
+  return (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
 }
 
 /**
@@ -47,7 +52,7 @@ export function isClosing(socket: object): boolean {
 
 export function guardConnections(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    const current = responseOn(socket);
     if (!socket.writable || err.code === 'ECONNRESET' || (current && current.headersSent && !current.req.complete)) {
       socket.destroy();
       return;

@@ -4,7 +4,7 @@
  * The framing the upstream sees is never copied from the client: the forwarder derives it from the body.
  */
 import type { IncomingMessage } from 'node:http';
-import { connectionListed } from './raw-headers.js';
+import { connectionListed, REPEATED, singleHeader } from './raw-headers.js';
 
 export type FramingProblem =
   | 'transfer-encoding' | 'doubled-host' | 'framing-in-connection' | 'too-many-headers' | 'upgrade-with-body' | 'unsupported-upgrade';
@@ -13,15 +13,6 @@ export type FramingProblem =
 export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
-function countOf(raw: readonly string[], lowerName: string): number {
-  let count = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === lowerName.length && name.toLowerCase() === lowerName) count++;
-  }
-  return count;
 }
 
 /**
@@ -36,7 +27,7 @@ export function framingProblem(req: IncomingMessage, maxHeaders: number, upgrade
   const te = req.headers['transfer-encoding'];
   // HTTP/1.0 has no chunked coding: RFC 9112 6.1 calls such framing faulty.
   if (te !== undefined && (te.toLowerCase() !== 'chunked' || req.httpVersion === '1.0')) return 'transfer-encoding';
-  if (countOf(raw, 'host') > 1) return 'doubled-host';
+  if (singleHeader(raw, 'host') === REPEATED) return 'doubled-host';
   const listed = connectionListed(raw);
   if (listed && (listed.has('content-length') || listed.has('transfer-encoding'))) return 'framing-in-connection';
   if (upgrade) {

@@ -22,7 +22,7 @@ export function singleHeader(raw: readonly string[], lowerName: string): string 
 }
 
 /** Lower case with `_` as `-`: `X_Auth_App` and `X-Auth-App` reach a CGI upstream as the same name. */
-export function cgiName(name: string): string {
+function cgiName(name: string): string {
   const lower = name.toLowerCase();
   return lower.includes('_') ? lower.replace(/_/g, '-') : lower;
 }
