@@ -1,6 +1,7 @@
 /** The one object a request carries through the edge pipeline: what is being decided, and what was decided. */
 import type { IncomingMessage } from 'node:http';
 import type { Host } from '../http/host.js';
+import { connectionListed } from '../http/raw-headers.js';
 import type { DecisionReason } from '../ops/metrics.js';
 import type { Principal } from '../types.js';
 import type { CompiledRoute } from './routes.js';
@@ -33,6 +34,8 @@ export class EdgeContext {
   authMs: number | undefined = undefined;
   /** Set while the request is upstream: cancels it when the client leaves first. */
   abandon: (() => void) | null = null;
+  /** Names the request's `Connection` headers list (null when there is none): read once, by framing, routing and forwarding. */
+  readonly connectionListed: Set<string> | null;
 
   constructor(
     readonly req: IncomingMessage,
@@ -42,6 +45,7 @@ export class EdgeContext {
     this.method = req.method ?? 'GET';
     this.target = req.url ?? '/';
     this.hostHeader = req.headers.host;
+    this.connectionListed = connectionListed(req.rawHeaders);
   }
 
   get routeName(): string {

@@ -10,7 +10,6 @@ import type { ErrorFields } from '../errors.js';
 import { isPreflight, preflight } from '../http/cors.js';
 import { framingProblem, type FramingProblem } from '../http/framing.js';
 import { absoluteAuthority, parseHost } from '../http/host.js';
-import { connectionListed } from '../http/raw-headers.js';
 import type { DecisionReason } from '../ops/metrics.js';
 import type { TokenLifecycle } from '../tokens/lifecycle.js';
 import { authenticateCached, verifyToken, type Authentication } from './authenticate.js';
@@ -106,7 +105,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   return function decide(ctx) {
-    const problem = framingProblem(ctx.req, deps.maxHeaders, ctx.door === 'upgrade');
+    const problem = framingProblem(ctx.req, deps.maxHeaders, ctx.door === 'upgrade', ctx.connectionListed);
     if (problem) return refuse(FRAMING_REFUSALS[problem]);
     if (REFUSED_METHODS.has(ctx.method)) return refuse(REFUSALS.methodNotAllowed);
     // RFC 9112 3.2.2: with an absolute-form target its authority is the host, whatever Host says: for routing
@@ -131,7 +130,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ctx.route = route;
     ctx.params = match.params;
     // A binding header listed in Connection would be judged here and then dropped before the upstream.
-    if (route.appHeader !== null && connectionListed(ctx.req.rawHeaders)?.has(route.appHeader)) return refuse(REFUSALS.hopByHopAppHeader);
+    if (route.appHeader !== null && ctx.connectionListed?.has(route.appHeader)) return refuse(REFUSALS.hopByHopAppHeader);
     // A preflight carries no token by design; on the forward-auth door it passes, and the ingress forwards it.
     if (route.cors !== null && ctx.door !== 'upgrade' && isPreflight(ctx.method, ctx.req.headers)) {
       const answer = preflight(route.cors, ctx.req.headers);

@@ -58,7 +58,7 @@ export function upstreamRequestHeaders(ctx: EdgeContext, trustedPeer: boolean): 
   ];
   identityHeaders(ctx, out);
 
-  const listed = connectionListed(raw);
+  const listed = ctx.connectionListed;
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
     // As nginx does by default: a CGI-style upstream reads `X_Auth_App` or `Content_Length` as the dashed header,

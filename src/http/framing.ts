@@ -4,7 +4,7 @@
  * The framing the upstream sees is never copied from the client: the forwarder derives it from the body.
  */
 import type { IncomingMessage } from 'node:http';
-import { connectionListed, REPEATED, singleHeader } from './raw-headers.js';
+import { REPEATED, singleHeader } from './raw-headers.js';
 
 export type FramingProblem =
   | 'transfer-encoding' | 'doubled-host' | 'framing-in-connection' | 'too-many-headers' | 'upgrade-with-body' | 'unsupported-upgrade';
@@ -17,9 +17,10 @@ export function hasBody(req: IncomingMessage): boolean {
 
 /**
  * What is wrong with the request's framing, or null. `maxHeaders` bounds the header count (431): Node keeps
- * only so many in `req.headers`, and every header decision must see the whole list.
+ * only so many in `req.headers`, and every header decision must see the whole list. `listed`: the names the
+ * request's `Connection` headers list (raw-headers.ts `connectionListed`).
  */
-export function framingProblem(req: IncomingMessage, maxHeaders: number, upgrade: boolean): FramingProblem | null {
+export function framingProblem(req: IncomingMessage, maxHeaders: number, upgrade: boolean, listed: ReadonlySet<string> | null): FramingProblem | null {
   const raw = req.rawHeaders;
   if (raw.length > maxHeaders * 2) return 'too-many-headers';
   // Only plain `chunked` (Node joins repeated headers, so `chunked, chunked` lands here too): `identity, chunked`
@@ -28,7 +29,6 @@ export function framingProblem(req: IncomingMessage, maxHeaders: number, upgrade
   // HTTP/1.0 has no chunked coding: RFC 9112 6.1 calls such framing faulty.
   if (te !== undefined && (te.toLowerCase() !== 'chunked' || req.httpVersion === '1.0')) return 'transfer-encoding';
   if (singleHeader(raw, 'host') === REPEATED) return 'doubled-host';
-  const listed = connectionListed(raw);
   if (listed && (listed.has('content-length') || listed.has('transfer-encoding'))) return 'framing-in-connection';
   if (upgrade) {
     if (hasBody(req)) return 'upgrade-with-body';
