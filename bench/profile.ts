@@ -2,7 +2,8 @@
  * `npm run bench:profile`: tollgate under hot-token load with `node --cpu-prof`, summarized as
  * where the CPU went (self time by function and by area). Writes bench/results/profile.md.
  * Knobs: BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PROFILE_TARGET=raw (profile the raw
- * node:http proxy instead, for comparison).
+ * node:http proxy instead, for comparison), BENCH_TOLLGATE_CLI (profile another build, e.g. the release before a
+ * change) with BENCH_PROFILE_REPORT (the report's file name under bench/results).
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,8 @@ function area(node: ProfileNode): string {
   return url ? 'other' : 'native builtins';
 }
 
-function summarize(file: string): string {
+/** `requests`: every request served while profiling (warm-up included), to put the busy time per request. */
+function summarize(file: string, requests: number): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
   const total = profile.samples.length;
   const byFunction = new Map<string, number>();
@@ -54,10 +56,12 @@ function summarize(file: string): string {
     byArea.set(area(node), (byArea.get(area(node)) ?? 0) + hits);
   }
   const busy = total - idle;
+  // Start-up is in the profile too, so this slightly overstates the steady-state cost; compare builds with it, not servers.
+  const busyUsPerRequest = ((profile.endTime - profile.startTime) * (busy / total)) / requests;
   const pct = (hits: number) => `${fixed((hits / busy) * 100, 1)}%`;
   const top = (map: Map<string, number>, n: number) => [...map].filter(([k]) => k !== 'idle' && !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, n);
   return [
-    `Samples: ${total}, busy (not idle): ${busy}. Percentages are of busy samples (self time).`,
+    `Samples: ${total}, busy (not idle): ${busy}; busy time per request served: ${fixed(busyUsPerRequest, 0)} µs (start-up included). Percentages are of busy samples (self time).`,
     '',
     '### By area',
     '',
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
       ? await startScript('raw-proxy', fileURLToPath(new URL('./servers/raw-proxy.ts', import.meta.url)), { UPSTREAM: upstream.url }, profiling)
       : await startTollgate({ redisUrl: redis.url, prefix, upstream: upstream.url, nodeArgs: profiling });
     const spec = { url: `${tollgate.url}/bench/items?page=1`, connections: CONNECTIONS, headers: { authorization: `Bearer ${p.hotToken}` } };
-    await runLoad({ ...spec, seconds: 2 });
+    const warm = await runLoad({ ...spec, seconds: 2 });
     const result = await runLoad({ ...spec, seconds: SECONDS });
     await tollgate.stop();
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
@@ -93,10 +97,10 @@ async function main(): Promise<void> {
       '',
       `\`node --cpu-prof\`, ${CONNECTIONS} connections, ${SECONDS}s after a 2s warm-up, ${fixed(result.rps)} req/s during the profile (profiling slows it). The profile includes start-up and the warm-up.`,
       '',
-      summarize(join(dir, file)),
+      summarize(join(dir, file), warm.requests + result.requests),
       '',
     ].join('\n');
-    publishReport(raw ? 'profile-raw-proxy.md' : 'profile.md', report);
+    publishReport(process.env.BENCH_PROFILE_REPORT ?? (raw ? 'profile-raw-proxy.md' : 'profile.md'), report);
   } finally {
     await teardown([upstream], redis, prefix);
   }

@@ -7,7 +7,8 @@ import { stringify } from 'yaml';
 import { BENCH_APP, BENCH_SCOPE } from './provision.js';
 import { startProcess, type Server } from './processes.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
+/** BENCH_TOLLGATE_CLI: another build's CLI, e.g. an older release checked out beside this one, for a before/after profile. */
+const CLI = process.env.BENCH_TOLLGATE_CLI ?? fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
 
 export interface TollgateOptions {
   redisUrl: string;
