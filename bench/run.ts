@@ -8,13 +8,14 @@
  *
  * Knobs: BENCH_SECONDS (4, per round and config), BENCH_ROUNDS (5), BENCH_WARMUP (2),
  * BENCH_CONNECTIONS (50), BENCH_COLD_TOKENS (20000 per round), BENCH_WORKERS (2; 1 skips that row),
- * BENCH_SCALE_TOKENS (100000; 0 skips), BENCH_QUICK=1 (rounds only, nothing written),
+ * BENCH_SCALE_TOKENS (100000; 0 skips), BENCH_SCALE_LAYOUTS (v2,v3: store.recordLayout of each scale run), BENCH_QUICK=1 (rounds only, nothing written),
  * BENCH_REDIS_URL (default: a private redis-server, so command counts and memory are the gateway's alone).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RecordLayout } from '../src/store/token-hash.js';
 import { publishReport, teardown } from './lib/finish.js';
 import { Refusal, requireWrk, runLoad, type LoadSpec } from './lib/load.js';
 import { cpuSeconds, memory, startScript, type Server } from './lib/processes.js';
@@ -33,6 +34,7 @@ const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50);
 const COLD_TOKENS = envNumber('BENCH_COLD_TOKENS', 20_000);
 const WORKERS = envNumber('BENCH_WORKERS', 2);
 const SCALE_TOKENS = process.env.BENCH_SCALE_TOKENS === '0' ? 0 : envNumber('BENCH_SCALE_TOKENS', 100_000);
+const SCALE_LAYOUTS = (process.env.BENCH_SCALE_LAYOUTS ?? 'v2,v3').split(',') as RecordLayout[];
 const QUICK = process.env.BENCH_QUICK === '1';
 /** The upstream alone must outrun the raw proxy by this much, or the bench is not measuring the proxies. */
 const MIN_HEADROOM = 3;
@@ -139,10 +141,10 @@ async function main(): Promise<void> {
 
     log('token endpoint');
     const grants = await measureTokenEndpoint({ redisUrl: redis.url, prefix, upstream: upstream.url, adminToken: p.adminToken, connections: CONNECTIONS, seconds: SECONDS });
-    let scale: ScaleResult | null = null;
-    if (SCALE_TOKENS > 0) {
-      log(`scale: ${SCALE_TOKENS} api tokens`);
-      scale = await measureScale({ client: redis.client, lifecycle: p.lifecycle, store: p.store, tokens: SCALE_TOKENS, usedMemory: () => redis.usedMemory() });
+    const scale: ScaleResult[] = [];
+    for (const layout of SCALE_TOKENS > 0 ? SCALE_LAYOUTS : []) {
+      log(`scale: ${SCALE_TOKENS} api tokens, store.recordLayout ${layout}`);
+      scale.push(await measureScale({ client: redis.client, prefix, layout, tokens: SCALE_TOKENS, usedMemory: () => redis.usedMemory() }));
     }
     const setup = { wrk, connections: CONNECTIONS, rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, redis: process.env.BENCH_REDIS_URL ? 'shared' : 'private', headroom, coldTokens: COLD_TOKENS, load };
     publishReport('latest.md', renderReport({ setup, targets, samples, latency, memory: tollgateMemory, grants, scale }));

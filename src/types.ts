@@ -17,8 +17,11 @@ export interface AppRecord {
 /** What the store keeps about a token. The raw token is never part of it. */
 export interface TokenRecord {
   id: string;
-  /** base64url SHA-256 of the raw token string. */
-  hash: string;
+  /**
+   * base64url SHA-256 of the raw token string; absent when the store keeps only the part the id
+   * spells (store.recordLayout v3), which the id itself proves (provesDigest).
+   */
+  hash?: string;
   name: string;
   app: string;
   kind: TokenKind;

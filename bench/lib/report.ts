@@ -40,7 +40,7 @@ export interface ReportInput {
   latency: Map<string, Sample[]>;
   memory: { peakMiB: number; rssMiB: number };
   grants: GrantResult[] | string;
-  scale: ScaleResult | null;
+  scale: ScaleResult[];
 }
 
 export function renderReport(o: ReportInput): string {
@@ -95,13 +95,13 @@ export function renderReport(o: ReportInput): string {
     '',
     '## Scale',
     '',
-    o.scale
-      ? table(['figure', 'value'], [
-          ['api tokens created', String(o.scale.tokens)],
-          ['Redis memory per api token (INFO used_memory delta / tokens; record + app index + name index)', `${fixed(o.scale.bytesPerToken)} bytes`],
-          ['list: first page of 100', `${fixed(o.scale.firstPageMs, 2)} ms`],
-          ['list: median page of 100 across the whole walk', `${fixed(o.scale.medianPageMs, 2)} ms`],
-          ['list: walk all pages of 500', `${fixed(o.scale.walkMs)} ms`],
+    o.scale.length > 0
+      ? table(['figure', ...o.scale.map((s) => `store.recordLayout ${s.layout}`)], [
+          ['api tokens created', ...o.scale.map((s) => String(s.tokens))],
+          ['Redis memory per api token (INFO used_memory delta / tokens; record + app index + name index)', ...o.scale.map((s) => `${fixed(s.bytesPerToken)} bytes`)],
+          ['list: first page of 100', ...o.scale.map((s) => `${fixed(s.firstPageMs, 2)} ms`)],
+          ['list: median page of 100 across the whole walk', ...o.scale.map((s) => `${fixed(s.medianPageMs, 2)} ms`)],
+          ['list: walk all pages of 500', ...o.scale.map((s) => `${fixed(s.walkMs)} ms`)],
         ])
       : 'skipped (BENCH_SCALE_TOKENS=0)',
     '',

@@ -1,11 +1,15 @@
-/** Scale figures: Redis memory per api token and list pagination time with many tokens in one app. */
+/** Scale figures: Redis memory per api token and list pagination time with many tokens in one app, per record layout. */
 import type { Redis } from 'ioredis';
-import type { RedisStore } from '../../src/store/redis-store.js';
-import type { TokenLifecycle } from '../../src/tokens/lifecycle.js';
+import { parseConfig } from '../../src/config/load.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import type { RecordLayout } from '../../src/store/token-hash.js';
+import { createTokenLifecycle } from '../../src/tokens/lifecycle.js';
+import { systemClock } from '../../src/types.js';
 import { issueMany, BENCH_SCOPE } from './provision.js';
 import { median } from './stats.js';
 
 export interface ScaleResult {
+  layout: RecordLayout;
   tokens: number;
   bytesPerToken: number;
   firstPageMs: number;
@@ -13,19 +17,20 @@ export interface ScaleResult {
   walkMs: number;
 }
 
-const SCALE_APP = 'scale';
-
-export async function measureScale(o: { client: Redis; lifecycle: TokenLifecycle; store: RedisStore; tokens: number; usedMemory(): Promise<number> }): Promise<ScaleResult> {
-  await o.store.createApp({ id: SCALE_APP, name: 'Scale', scopes: [BENCH_SCOPE], origins: [], createdAt: Date.now() });
+export async function measureScale(o: { client: Redis; prefix: string; layout: RecordLayout; tokens: number; usedMemory(): Promise<number> }): Promise<ScaleResult> {
+  const store = new RedisStore(o.client, o.prefix, { layout: o.layout });
+  const lifecycle = createTokenLifecycle(store, parseConfig({}), systemClock);
+  const app = `scale-${o.layout}`;
+  await store.createApp({ id: app, name: 'Scale', scopes: [BENCH_SCOPE], origins: [], createdAt: Date.now() });
   const before = await o.usedMemory();
-  await issueMany(o.lifecycle, o.tokens, 'api', SCALE_APP);
+  await issueMany(lifecycle, o.tokens, 'api', app);
   const bytesPerToken = ((await o.usedMemory()) - before) / o.tokens;
 
   const pageTimes: number[] = [];
   let cursor: string | undefined;
   do {
     const started = performance.now();
-    const page = await o.lifecycle.list(SCALE_APP, cursor, 100);
+    const page = await lifecycle.list(app, cursor, 100);
     pageTimes.push(performance.now() - started);
     cursor = page.next;
   } while (cursor);
@@ -34,11 +39,11 @@ export async function measureScale(o: { client: Redis; lifecycle: TokenLifecycle
   cursor = undefined;
   let seen = 0;
   do {
-    const page = await o.lifecycle.list(SCALE_APP, cursor, 500);
+    const page = await lifecycle.list(app, cursor, 500);
     seen += page.items.length;
     cursor = page.next;
   } while (cursor);
   const walkMs = performance.now() - walkStarted;
   if (seen !== o.tokens) throw new Error(`pagination saw ${seen} of ${o.tokens} tokens`);
-  return { tokens: o.tokens, bytesPerToken, firstPageMs: pageTimes[0] ?? NaN, medianPageMs: median(pageTimes), walkMs };
+  return { layout: o.layout, tokens: o.tokens, bytesPerToken, firstPageMs: pageTimes[0] ?? NaN, medianPageMs: median(pageTimes), walkMs };
 }

@@ -126,10 +126,11 @@ export const configSchema = z
         url: z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss:// URL').optional(),
         keyPrefix: z.string().max(64).default('tg:'),
         /**
-         * v2 is the smaller token record. Every release from this one reads both; set v2 once no replica of an
-         * older release (which reads only v1) is left, and records are then written, and rewritten at start, in v2.
+         * How token records (and, from v3, an app's indexes) are written; every layout is read. The release
+         * before this one reads v1 and v2, so v3 waits until no replica of it is left. Records of an older
+         * layout are rewritten at start into v2 or v3.
          */
-        recordLayout: z.enum(['v1', 'v2']).default('v1'),
+        recordLayout: z.enum(['v1', 'v2', 'v3']).default('v2'),
         timeout: duration.default(250),
         redis: z
           .object({

@@ -50,8 +50,9 @@ export function createBackend(config: Config, clock: Clock, hooks: StoreHooks = 
   counting.on('error', () => {});
   const revocations = createRevocationBus({ client: tokens.client, prefix: config.store.keyPrefix, onError: (err) => hooks.onError?.('revocationBus', err) });
   const stopUpgrade = new AbortController();
-  // Only once every replica reads v2 may records be rewritten in it (store.recordLayout).
-  const upgraded = config.store.recordLayout === 'v2' ? upgradeWhenReady(tokens, stopUpgrade.signal, hooks) : Promise.resolve(0);
+  // Only once every replica reads a layout may records be rewritten in it (store.recordLayout).
+  const target = config.store.recordLayout;
+  const upgraded = target === 'v1' ? Promise.resolve(0) : upgradeWhenReady(tokens, target, stopUpgrade.signal, hooks);
   return {
     shared: true,
     tokens,
@@ -69,12 +70,12 @@ export function createBackend(config: Config, clock: Clock, hooks: StoreHooks = 
   };
 }
 
-/** Off the start's critical path: readers accept both layouts, so serving need not wait for it. */
-async function upgradeWhenReady(tokens: RedisStore, signal: AbortSignal, hooks: StoreHooks): Promise<number> {
+/** Off the start's critical path: readers accept every layout, so serving need not wait for it. */
+async function upgradeWhenReady(tokens: RedisStore, target: 'v2' | 'v3', signal: AbortSignal, hooks: StoreHooks): Promise<number> {
   while (!signal.aborted && !(await tokens.ready(250)));
   if (signal.aborted) return 0;
   try {
-    return await upgradeTokenRecords(tokens, signal);
+    return await upgradeTokenRecords(tokens, target, signal);
   } catch (err) {
     hooks.onError?.('upgradeTokenRecords', err);
     return 0;

@@ -101,35 +101,6 @@ return out
 `);
 
 /**
- * KEYS[1] an app's name → token id hash, KEYS[2] its token index, KEYS[3] its closed marker.
- * ARGV: name, id, replaceable id ('' for none), createdAt. Claims the name and indexes the id;
- * returns 0 when the app is being deleted, the id holding the name when it is another
- * still-indexed token (the caller checks it is live and retries with it as replaceable), else nil.
- */
-export const CLAIM_NAME = new LuaScript(`
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur and cur ~= ARGV[3] and redis.call('ZSCORE', KEYS[2], cur) then return cur end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
-return nil
-`);
-
-/** KEYS[1] name hash, KEYS[2] token index. ARGV: name, id. Drops the id and frees the name it held. */
-export const RELEASE_NAME = new LuaScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
-redis.call('ZREM', KEYS[2], ARGV[2])
-return 1
-`);
-
-/** KEYS[1] an app's token index, KEYS[2] its closed marker. ARGV: id, createdAt. Indexes the id; 0 when the app is being deleted. */
-export const INDEX_TOKEN = new LuaScript(`
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-return 1
-`);
-
-/**
  * KEYS[1] a set of token ids (an app's index or a holder's active set), KEYS[2] its closed
  * marker. ARGV: marker lifetime ms. Closes it to new tokens and returns every id it holds, so the
  * caller can revoke them all, written or not.

@@ -2,52 +2,48 @@
  * The shared store. Key layout (prefix `p`), each entity in its own hash slot:
  *   p t:{tok_…}            hash   one token record (token-hash.ts; expires a tombstone period after expiry/revocation)
  *   p app:{id}             string one app (JSON)
- *   p app:{id}:tokens      zset   the app's token ids scored by createdAt (an index; records win)
- *   p app:{id}:names       hash   token name → id, for unique names among live tokens
- *   p app:{id}:closed      string set while the app is deleted: no token of it is indexed or written live
+ *   p app:{id}:…           the app's token index, name claims and closed marker (redis-app-index.ts)
  *   p apps                 set    app ids (an index; records win)
  * Indexes are written before records and cleaned lazily, so a half-done write never hides a
  * record; a record is the single source of truth for a token's state.
  */
-import { ConflictError, GatewayError, NotFoundError, StoreUnavailableError, ValidationError } from '../errors.js';
+import { ConflictError, GatewayError, StoreUnavailableError, ValidationError } from '../errors.js';
 import type { AppRecord, Page, TokenRecord } from '../types.js';
 import type { RedisClient } from './redis-connection.js';
-import { CLAIM_NAME, CLOSE, INDEX_TOKEN, PAGE, PUT, RELEASE_NAME, REVOKE, TOUCH } from './redis-scripts.js';
+import { RedisAppIndex } from './redis-app-index.js';
+import { PUT, REVOKE, TOUCH } from './redis-scripts.js';
+import { decodeIndexCursor, dropEntries, encodeIndexCursor, readIndex, type IndexEntry } from './redis-token-pages.js';
 import { encodeRecord, fromHash, type RecordLayout } from './token-hash.js';
-import { decodeCursor, encodeCursor, PENDING_MS, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
+import { PENDING_MS, TOMBSTONE_MS, type ListOptions, type TokenStore } from './token-store.js';
 
 export interface StoreHooks {
   /** Called with the operation name whenever the store fails to answer. */
   onError?: (op: string, err: unknown) => void;
   /** store.timeout: a token read not answered by then fails, however long it waited to be sent. */
   readDeadlineMs?: number;
-  /** store.recordLayout: which layout new records are written in (both are read). */
+  /** store.recordLayout: which layout new records (and, from v3, index entries) are written in (all are read). */
   layout?: RecordLayout;
 }
 
 export class RedisStore implements TokenStore {
   readonly driver = 'redis' as const;
+  private readonly index: RedisAppIndex;
+  private readonly layout: RecordLayout;
 
   constructor(
     readonly client: RedisClient,
     readonly prefix: string,
     private readonly hooks: StoreHooks = {},
-  ) {}
+  ) {
+    this.index = new RedisAppIndex(client, prefix, (id) => this.tokenKey(id));
+    this.layout = hooks.layout ?? 'v2';
+  }
 
   tokenKey(id: string): string {
     return `${this.prefix}t:{${id}}`;
   }
   appKey(id: string): string {
     return `${this.prefix}app:{${id}}`;
-  }
-  private appTokensKey(id: string): string {
-    return `${this.prefix}app:{${id}}:tokens`;
-  }
-  private appNamesKey(id: string): string {
-    return `${this.prefix}app:{${id}}:names`;
-  }
-  private appClosedKey(id: string): string {
-    return `${this.prefix}app:{${id}}:closed`;
   }
   private get appsKey(): string {
     return `${this.prefix}apps`;
@@ -98,7 +94,7 @@ export class RedisStore implements TokenStore {
       const set = await this.client.set(this.appKey(app.id), JSON.stringify(app), 'NX');
       if (set === null) throw new ConflictError(`app "${app.id}"`);
       // Only once the id is ours: a refused create must not reopen an app whose deletion is running.
-      await this.client.del(this.appClosedKey(app.id));
+      await this.client.del(this.index.closedKey(app.id));
     });
   }
 
@@ -124,46 +120,28 @@ export class RedisStore implements TokenStore {
   deleteApp(id: string): Promise<boolean> {
     return this.guard('deleteApp', async () => {
       const removed = await this.client.del(this.appKey(id));
-      await this.client.del(this.appTokensKey(id), this.appNamesKey(id));
+      await this.index.drop(id);
       await this.client.srem(this.appsKey, id);
       return removed === 1;
     });
   }
 
   closeApp(id: string): Promise<string[]> {
-    return this.guard('closeApp', async () => (await CLOSE.run(this.client, [this.appTokensKey(id), this.appClosedKey(id)], [TOMBSTONE_MS])) as string[]);
-  }
-
-  putToken(record: TokenRecord): Promise<void> {
-    const fields = Object.entries(encodeRecord(record, this.hooks.layout ?? 'v1')).flat();
-    return this.guard('putToken', async () => {
-      await this.indexToken(record);
-      const expireAt = record.expiresAt === null ? '' : record.expiresAt + TOMBSTONE_MS;
-      await PUT.run(this.client, [this.tokenKey(record.id)], [expireAt, ...fields]);
-    });
+    return this.guard('closeApp', () => this.index.close(id, TOMBSTONE_MS));
   }
 
   /**
    * Index first, record second: an index entry without a record is harmless, the reverse is not,
    * and an app's deletion (closeApp) sees every indexed id, written or not.
    */
-  private async indexToken(record: TokenRecord): Promise<void> {
-    const index = this.appTokensKey(record.app);
-    const closed = this.appClosedKey(record.app);
-    if (record.kind === 'access') {
-      if ((await INDEX_TOKEN.run(this.client, [index, closed], [record.id, record.createdAt])) === 0) throw new NotFoundError(`app "${record.app}"`);
-      return;
-    }
-    const keys = [this.appNamesKey(record.app), index, closed];
-    const holder = (await CLAIM_NAME.run(this.client, keys, [record.name, record.id, '', record.createdAt])) as string | 0 | null;
-    if (holder === 0) throw new NotFoundError(`app "${record.app}"`);
-    if (holder === null) return;
-    const current = await this.client.hmget(this.tokenKey(holder), 'rv', 'ex', 'c');
-    const live = current[2] !== null && current[0] === null && (current[1] === null || Number(current[1]) > Date.now());
-    if (live) throw new ConflictError(`token named "${record.name}" in app "${record.app}"`);
-    const again = await CLAIM_NAME.run(this.client, keys, [record.name, record.id, holder, record.createdAt]);
-    if (again === 0) throw new NotFoundError(`app "${record.app}"`);
-    if (again !== null) throw new ConflictError(`token named "${record.name}" in app "${record.app}"`);
+  putToken(record: TokenRecord): Promise<void> {
+    return this.guard('putToken', async () => {
+      const bucket = await this.index.add(record, this.layout === 'v3');
+      const fields = encodeRecord(record, this.layout);
+      if (bucket !== null) fields.x = bucket;
+      const expireAt = record.expiresAt === null ? '' : record.expiresAt + TOMBSTONE_MS;
+      await PUT.run(this.client, [this.tokenKey(record.id)], [expireAt, ...Object.entries(fields).flat()]);
+    });
   }
 
   getToken(id: string): Promise<TokenRecord | null> {
@@ -181,27 +159,24 @@ export class RedisStore implements TokenStore {
   }
 
   listTokens(app: string, { cursor, limit }: ListOptions): Promise<Page<TokenRecord>> {
-    const after = cursor === undefined ? null : decodeCursor(cursor);
-    if (cursor !== undefined && !after) return Promise.reject(new ValidationError(['cursor: not a cursor from a previous page']));
+    const from = cursor === undefined ? null : decodeIndexCursor(cursor);
+    if (cursor !== undefined && !from) return Promise.reject(new ValidationError(['cursor: not a cursor from a previous page']));
     return this.guard('listTokens', async () => {
-      const index = this.appTokensKey(app);
-      const flat = (await PAGE.run(this.client, [index], [after ? after.createdAt : '', after ? after.id : '', limit + 1])) as string[];
-      const entries: { id: string; createdAt: number }[] = [];
-      for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, createdAt: Number(flat[i + 1]) });
+      const entries = await readIndex(this.client, this.index, app, from, limit + 1);
       const page = entries.slice(0, limit);
       const hashes = await Promise.all(page.map((e) => this.client.hgetall(this.tokenKey(e.id))));
       const items: TokenRecord[] = [];
-      const dangling: string[] = [];
+      const dangling: IndexEntry[] = [];
       // An entry without a record may be an issuance still in flight; only old ones are dangling.
       const settled = Date.now() - PENDING_MS;
       page.forEach((entry, i) => {
         const record = fromHash(entry.id, hashes[i]!);
         if (record && record.revokedAt === undefined) items.push(record);
-        else if (record || entry.createdAt < settled) dangling.push(entry.id);
+        else if (record || entry.createdAt < settled) dangling.push(entry);
       });
-      if (dangling.length > 0) await this.client.zrem(index, ...dangling);
+      if (dangling.length > 0) await dropEntries(this.client, this.index, app, dangling);
       const last = page[page.length - 1];
-      return entries.length > limit && last ? { items, next: encodeCursor(last.createdAt, last.id) } : { items };
+      return entries.length > limit && last ? { items, next: encodeIndexCursor(last) } : { items };
     });
   }
 
@@ -212,7 +187,7 @@ export class RedisStore implements TokenStore {
       const fields: Record<string, string> = {};
       for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
       const record = fromHash(id, fields);
-      if (record) await RELEASE_NAME.run(this.client, [this.appNamesKey(record.app), this.appTokensKey(record.app)], [record.name, id]);
+      if (record) await this.index.release(record, fields.x === undefined ? null : Number(fields.x));
       return record;
     });
   }

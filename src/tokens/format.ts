@@ -56,6 +56,15 @@ export function tokenIdFromHash(hash: string): string {
   return `tok_${hash.slice(0, 22)}`;
 }
 
+/**
+ * Whether a record found under the id of a presented secret's digest belongs to that secret. A record
+ * with its whole digest must match it all; one without (v3) is proved by its id, which spells 132 bits
+ * of the digest: finding a second secret with the same 132 bits is out of reach.
+ */
+export function provesDigest(record: { id: string; hash?: string }, digest: string): boolean {
+  return record.hash === undefined ? record.id === tokenIdFromHash(digest) : sameDigest(record.hash, digest);
+}
+
 /** Constant-time comparison of two base64url digests. */
 export function sameDigest(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { gatewayError } from '../errors.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { Clock, Page, Principal, TokenKind, TokenRecord } from '../types.js';
-import { generateSecret, hashSecret, parseSecret, sameDigest, tokenIdFromHash } from './format.js';
+import { generateSecret, hashSecret, parseSecret, provesDigest, tokenIdFromHash } from './format.js';
 import type { TokenCache } from './token-cache.js';
 import { createTouchSchedule } from './touch-schedule.js';
 
@@ -94,7 +94,7 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
     const hash = hashSecret(raw);
     const id = tokenIdFromHash(hash);
     const record = await readRecord(id, useCache);
-    if (!record || record.kind !== kind || !sameDigest(record.hash, hash)) return { ok: false, reason: 'unknown' };
+    if (!record || record.kind !== kind || !provesDigest(record, hash)) return { ok: false, reason: 'unknown' };
     if (record.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
     if (record.expiresAt !== null && record.expiresAt <= clock()) return { ok: false, reason: 'expired' };
     return { ok: true, record };
@@ -153,7 +153,7 @@ export function createTokenLifecycle(store: TokenStore, config: Config, clock: C
       const hash = hashSecret(raw);
       const now = clock();
       const hit = cache.live(tokenIdFromHash(hash), now);
-      if (!hit || hit.record.kind !== kind || !sameDigest(hit.record.hash, hash)) return undefined;
+      if (!hit || hit.record.kind !== kind || !provesDigest(hit.record, hash)) return undefined;
       touchLater(hit.record, now);
       return hit.principal;
     },

@@ -62,7 +62,7 @@ const ENTRY_OVERHEAD = 360;
 
 function sizeOf(id: string, record: TokenRecord | null): number {
   if (!record) return ENTRY_OVERHEAD / 2 + id.length;
-  let bytes = ENTRY_OVERHEAD + id.length * 2 + record.hash.length + record.name.length + record.app.length + record.subject.length + record.createdBy.length;
+  let bytes = ENTRY_OVERHEAD + id.length * 2 + (record.hash?.length ?? 0) + record.name.length + record.app.length + record.subject.length + record.createdBy.length;
   for (const scope of record.scopes) bytes += scope.length + 16;
   if (record.clientId !== undefined) bytes += record.clientId.length;
   return bytes;

@@ -9,6 +9,13 @@ import type { AppRecord, TokenRecord } from '../../src/types.js';
 export interface StoreUnderTest {
   store: TokenStore;
   cleanup(): Promise<void>;
+  /** What the store gives back for a record it was given (Redis v3 keeps only the digest the id spells). */
+  readBack?: (record: TokenRecord) => TokenRecord;
+}
+
+/** What a v3 record reads back as: everything but the digest. */
+export function withoutDigest({ hash: _, ...rest }: TokenRecord): TokenRecord {
+  return rest;
 }
 
 const DAY = 86_400_000;
@@ -32,11 +39,13 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
   describe(`TokenStore contract: ${name}`, () => {
     let sut: StoreUnderTest;
     let store: TokenStore;
+    let readBack: (record: TokenRecord) => TokenRecord;
     const appId = () => `app-${randomBytes(3).toString('hex')}`;
 
     beforeAll(async () => {
       sut = await make();
       store = sut.store;
+      readBack = sut.readBack ?? ((r) => r);
       expect(await store.ready(5_000)).toBe(true);
     });
     afterAll(async () => {
@@ -65,14 +74,14 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
     it('stores a token and returns it by id, every field intact', async () => {
       const record = makeRecord({ app: appId(), clientId: 'c1', expiresCap: Date.now() + 90 * DAY, scopes: ['a', 'b.c'] });
       await store.putToken(record);
-      expect(await store.getToken(record.id)).toEqual(record);
+      expect(await store.getToken(record.id)).toEqual(readBack(record));
       expect(await store.getToken('tok_doesnotexist')).toBeNull();
     });
 
     it('keeps tokens that never expire', async () => {
       const record = makeRecord({ app: appId(), kind: 'install', expiresAt: null, sliding: false, ttl: 0, scopes: [] });
       await store.putToken(record);
-      expect(await store.getToken(record.id)).toEqual(record);
+      expect(await store.getToken(record.id)).toEqual(readBack(record));
     });
 
     it('refuses a second live token with the same name in one app, and frees the name on revoke', async () => {
@@ -95,7 +104,7 @@ export function describeStoreContract(name: string, make: () => Promise<StoreUnd
       const record = makeRecord({ app: appId() });
       await store.putToken(record);
       const at = Date.now();
-      expect(await store.revokeToken(record.id, at)).toEqual(record);
+      expect(await store.revokeToken(record.id, at)).toEqual(readBack(record));
       expect((await store.getToken(record.id))?.revokedAt).toBe(at);
       expect(await store.revokeToken(record.id, at + 1)).toBeNull();
       expect(await store.revokeToken('tok_unknown', at)).toBeNull();

@@ -49,12 +49,14 @@ async function survivors(gw: TestGateway, tokens: string[]): Promise<number> {
   return results.filter((r) => r.ok).length;
 }
 
-describe.each<StoreChoice>(['redis', 'memory'])('deletion racing issuance (%s store)', (store) => {
+const stores: [StoreChoice, 'v2' | 'v3'][] = [['redis', 'v2'], ['redis', 'v3'], ['memory', 'v2']];
+
+describe.each(stores)('deletion racing issuance (%s store, record layout %s)', (store, recordLayout) => {
   let gw: TestGateway;
-  const tally = (name: string): Tally => (figures[`${store}:${name}`] ??= { granted: 0, survived: 0 });
+  const tally = (name: string): Tally => (figures[`${store}-${recordLayout}:${name}`] ??= { granted: 0, survived: 0 });
 
   beforeAll(async () => {
-    gw = await startTestGateway({ tokenEndpoint: { rateLimit: { perIp: false, perClient: false } } }, store);
+    gw = await startTestGateway({ tokenEndpoint: { rateLimit: { perIp: false, perClient: false } }, store: { recordLayout } }, store);
   });
   afterAll(async () => gw.close());
 

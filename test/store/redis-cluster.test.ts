@@ -9,7 +9,7 @@ import { startTestGateway } from '../helpers/gateway.js';
 import { freePort, startRedisServer, waitUntil, type RedisServer } from '../helpers/redis-server.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { startUpstream } from '../helpers/upstream.js';
-import { describeStoreContract, makeRecord } from './contract.js';
+import { describeStoreContract, makeRecord, withoutDigest } from './contract.js';
 import { writeV1Token } from './fixtures/v1-layout.js';
 
 const nodes: RedisServer[] = [];
@@ -44,6 +44,11 @@ describeStoreContract('redis cluster', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+describeStoreContract('redis cluster, layout v3', async () => {
+  const store = createStore(parseConfig({ store: { ...clusterStore(uniquePrefix('cluster-v3')), recordLayout: 'v3' } }), systemClock);
+  return { store, readBack: withoutDigest, cleanup: () => store.close() };
+});
+
 describe('upgrading v1 token records on Redis Cluster', () => {
   it('rewrites the records held by every master', async () => {
     const store = createRedisStore(parseConfig({ store: clusterStore(uniquePrefix('cluster-upgrade')) }));
@@ -51,7 +56,7 @@ describe('upgrading v1 token records on Redis Cluster', () => {
       expect(await store.ready(5_000)).toBe(true);
       const records = Array.from({ length: 60 }, (_, i) => makeRecord({ name: `t${i}` }));
       for (const r of records) await writeV1Token(store.client, store.prefix, r);
-      expect(await upgradeTokenRecords(store)).toBe(records.length);
+      expect(await upgradeTokenRecords(store, 'v2')).toBe(records.length);
       for (const r of records) {
         expect(await store.client.hexists(store.tokenKey(r.id), 'h')).toBe(0);
         expect(await store.getToken(r.id)).toEqual(r);

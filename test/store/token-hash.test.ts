@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromHash, toHash } from '../../src/store/token-hash.js';
+import { encodeRecord, fromHash, toHash } from '../../src/store/token-hash.js';
 import { generateSecret, hashSecret, tokenIdFromHash } from '../../src/tokens/format.js';
 import type { TokenKind, TokenRecord } from '../../src/types.js';
 import { v1TokenFields } from './fixtures/v1-layout.js';
@@ -35,6 +35,13 @@ describe('token records as Redis hashes', () => {
     expect(fromHash(r.id, stored(v1TokenFields(r)))).toEqual(r);
   });
 
+  it.each(variants)('reads back %s written in v3, without a digest beyond what its id spells', (_, r) => {
+    const fields = encodeRecord(r, 'v3');
+    expect(fields.d ?? fields.h).toBeUndefined();
+    const { hash: _digest, ...rest } = r;
+    expect(fromHash(r.id, { ...stored(fields), x: '7' })).toEqual(rest);
+  });
+
   it('keeps the digest whole while storing only what the id does not spell', () => {
     const r = record('api');
     const fields = toHash(r);
@@ -48,7 +55,10 @@ describe('token records as Redis hashes', () => {
     expect(fromHash(r.id, { rv: '1796000000000' })).toBeNull();
   });
 
-  it('refuses a record whose id is not derived from its digest', () => {
+  it('refuses a record whose id is not derived from its digest, and a v1 or v2 write without the whole digest', () => {
     expect(() => toHash({ ...record('api'), id: 'tok_notfromthedigest0000' })).toThrow(/derived from its digest/);
+    const { hash: _digest, ...v3 } = record('api');
+    expect(() => encodeRecord(v3, 'v2')).toThrow(/whole digest/);
+    expect(() => encodeRecord(v3, 'v1')).toThrow(/whole digest/);
   });
 });

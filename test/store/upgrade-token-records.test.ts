@@ -33,7 +33,7 @@ describe('upgradeTokenRecords', () => {
     const store = storeWithPrefix();
     const records = Array.from({ length: 1_200 }, (_, i) => makeRecord({ name: `t${i}`, ...(i % 3 === 0 ? { lastUsedAt: Date.now() } : {}) }));
     await Promise.all(records.map((r) => writeV1Token(client, store.prefix, r)));
-    const counts = await Promise.all([1, 2, 3, 4].map(() => upgradeTokenRecords(store)));
+    const counts = await Promise.all([1, 2, 3, 4].map(() => upgradeTokenRecords(store, 'v2')));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(records.length);
     for (const r of records.slice(0, 50)) {
       expect(await client.hgetall(store.tokenKey(r.id))).toEqual(stored(toHash(r)));
@@ -52,7 +52,7 @@ describe('upgradeTokenRecords', () => {
     const misfiled = makeRecord();
     await client.hset(store.tokenKey(misfiled.id), { ...v1TokenFields(misfiled), h: makeRecord().hash });
     const before = await Promise.all([current, ahead, strange, misfiled].map((r) => client.hgetall(store.tokenKey(r.id))));
-    expect(await upgradeTokenRecords(store)).toBe(0);
+    expect(await upgradeTokenRecords(store, 'v2')).toBe(0);
     expect(await Promise.all([current, ahead, strange, misfiled].map((r) => client.hgetall(store.tokenKey(r.id))))).toEqual(before);
   });
 
@@ -62,17 +62,17 @@ describe('upgradeTokenRecords', () => {
     for (const r of records) await writeV1Token(client, store.prefix, r);
     const usage = () => Promise.all(records.map(async (r) => Number(await client.memory('USAGE', store.tokenKey(r.id)))));
     const before = await usage();
-    await upgradeTokenRecords(store);
+    await upgradeTokenRecords(store, 'v2');
     const after = await usage();
     after.forEach((bytes, i) => expect(bytes).toBeLessThan(before[i]!));
   });
 
   it('skips the scan once a pass has finished', async () => {
     const store = storeWithPrefix();
-    expect(await upgradeTokenRecords(store)).toBe(0);
+    expect(await upgradeTokenRecords(store, 'v2')).toBe(0);
     const late = makeRecord();
     await writeV1Token(client, store.prefix, late);
-    expect(await upgradeTokenRecords(store)).toBe(0);
+    expect(await upgradeTokenRecords(store, 'v2')).toBe(0);
     // A record an older replica writes after the pass is still read.
     expect(await store.getToken(late.id)).toEqual(late);
   });
@@ -83,7 +83,7 @@ describe('upgradeTokenRecords', () => {
     await writeV1Token(client, store.prefix, r);
     const stop = new AbortController();
     stop.abort();
-    expect(await upgradeTokenRecords(store, stop.signal)).toBe(0);
+    expect(await upgradeTokenRecords(store, 'v2', stop.signal)).toBe(0);
     expect(await client.get(`${store.prefix}layout`)).toBeNull();
     expect(await client.hget(store.tokenKey(r.id), 'h')).toBe(r.hash);
   });
@@ -93,7 +93,7 @@ describe('store.recordLayout during a rolling upgrade', () => {
   it('writes records an older release can read (v1, field for field) until v2 is chosen, and v2 reads back the same', async () => {
     const prefix = uniquePrefix('layout');
     prefixes.push(prefix);
-    const v1Store = new RedisStore(client, prefix);
+    const v1Store = new RedisStore(client, prefix, { layout: 'v1' });
     const v2Store = new RedisStore(client, prefix, { layout: 'v2' });
     const older = makeRecord();
     await v1Store.putToken(older);

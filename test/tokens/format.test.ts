@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSecret, hashSecret, parseSecret, SECRET_LENGTH, tokenIdFromHash } from '../../src/tokens/format.js';
+import { generateSecret, hashSecret, parseSecret, provesDigest, SECRET_LENGTH, tokenIdFromHash } from '../../src/tokens/format.js';
 
 describe('token format', () => {
   it('generates tg_<letter>_ secrets of a fixed length that parse back to their kind', () => {
@@ -30,5 +30,14 @@ describe('token format', () => {
     const hash = hashSecret('tg_a_x');
     expect(hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(tokenIdFromHash(hash)).toBe(`tok_${hash.slice(0, 22)}`);
+  });
+
+  it('proves a secret by the whole stored digest, or by the id alone when no digest is stored', () => {
+    const digest = hashSecret(generateSecret('api'));
+    const other = hashSecret(generateSecret('api'));
+    expect(provesDigest({ id: tokenIdFromHash(digest), hash: digest }, digest)).toBe(true);
+    expect(provesDigest({ id: tokenIdFromHash(digest), hash: other }, digest)).toBe(false);
+    expect(provesDigest({ id: tokenIdFromHash(digest) }, digest)).toBe(true);
+    expect(provesDigest({ id: tokenIdFromHash(other) }, digest)).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { generateSecret, hashSecret, tokenIdFromHash } from '../../src/tokens/format.js';
 import { createTokenLifecycle, type TokenLifecycle } from '../../src/tokens/lifecycle.js';
+import type { TokenRecord } from '../../src/types.js';
 
 const DAY = 86_400_000;
 
@@ -55,6 +57,22 @@ describe('token lifecycle', () => {
     expect(await lifecycle.verify(typo)).toEqual({ ok: false, reason: 'unknown' });
     expect(await lifecycle.verify('not-a-token')).toEqual({ ok: false, reason: 'unknown' });
     expect(store.lookups).toBe(before);
+  });
+
+  it('accepts a record without its whole digest (v3) by its id, and one with it only when all of it matches', async () => {
+    const secret = generateSecret('api');
+    const hash = hashSecret(secret);
+    const tail = hash.at(-1) === 'A' ? 'B' : 'A';
+    const cases: [string | undefined, boolean][] = [[undefined, true], [hash, true], [hash.slice(0, -1) + tail, false]];
+    for (const [stored, ok] of cases) {
+      setup();
+      const record: TokenRecord = {
+        id: tokenIdFromHash(hash), name: 'n', app: 'a', kind: 'api', scopes: [], subject: 'x', createdBy: 'x',
+        createdAt: now, expiresAt: now + DAY, ttl: DAY, sliding: false, ...(stored === undefined ? {} : { hash: stored }),
+      };
+      await store.putToken(record);
+      expect((await lifecycle.verify(secret)).ok).toBe(ok);
+    }
   });
 
   it('refuses an API key or client secret used as a bearer token', async () => {
