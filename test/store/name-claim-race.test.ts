@@ -1,0 +1,46 @@
+/**
+ * Red-team finding: token names are not unique among an app's live tokens when two gateway processes
+ * (one Redis) create the same name at once. The claim is written before the record (index first), and a
+ * second writer that finds the name held by an id whose record is not written yet judges it not live
+ * (no `c`), takes the name over, and both creates succeed. Seen through the admin API on two gateways
+ * sharing one Redis in about a third of the attempts, in v2 and v3 (and in the release before v3).
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../src/errors.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { makeRecord } from './contract.js';
+
+const ROUNDS = 60;
+
+describe.each(['v2', 'v3'] as const)('a token name claimed at once by two gateways (layout %s)', (layout) => {
+  const prefix = uniquePrefix(`name-race-${layout}`);
+  // Two connections, as two gateway processes have.
+  let one: Redis;
+  let two: Redis;
+  let stores: RedisStore[];
+
+  beforeAll(() => {
+    one = new Redis(REDIS_URL, { enableAutoPipelining: true });
+    two = new Redis(REDIS_URL, { enableAutoPipelining: true });
+    stores = [new RedisStore(one, prefix, { layout }), new RedisStore(two, prefix, { layout })];
+  });
+
+  afterAll(async () => {
+    await cleanupPrefix(prefix);
+    one.disconnect();
+    two.disconnect();
+  });
+
+  it('goes to one of them: the other is refused with a conflict', async () => {
+    let duplicated = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const records = stores.map(() => makeRecord({ app: 'race', name: `same-${round}` }));
+      const results = await Promise.allSettled(records.map((r, i) => stores[i]!.putToken(r)));
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConflictError);
+      if (results.filter((r) => r.status === 'fulfilled').length > 1) duplicated++;
+    }
+    expect(duplicated, `rounds out of ${ROUNDS} that left two live tokens with one name`).toBe(0);
+  });
+});
