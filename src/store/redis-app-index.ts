@@ -6,8 +6,9 @@
  *   p app:{id}:names      hash   legacy name claims: name → id
  *   p app:{id}:ix         string the head bucket number (absent: 0)
  *   p app:{id}:ix:<n>     zset   index bucket n, filled in order up to BUCKET_SIZE ids
+ *   p app:{id}:ixs        zset   the numbers of the buckets holding ids (so emptied buckets cost nothing to list)
  *   p app:{id}:nm         hash   name meta: l (highest level in use), c (names held in levels)
- *   p app:{id}:nm:<l>:<b> hash   name → id for names whose CRC-32 is b modulo 2^l
+ *   p app:{id}:nm:<l>:<b> hash   name → "<id> <claimedAt>" for names whose CRC-32 is b modulo 2^l
  *   p app:{id}:closed     string set while the app is deleted
  * Layout v3 writes buckets and levels; older layouts write the legacy structures. Both are always read.
  */
@@ -17,6 +18,7 @@ import type { TokenRecord } from '../types.js';
 import { CLAIM, INDEX, RELEASE } from './app-index-scripts.js';
 import type { RedisClient } from './redis-connection.js';
 import { CLOSE } from './redis-scripts.js';
+import { PENDING_MS } from './token-store.js';
 
 /** Ids per index bucket: under Redis' default zset-max-listpack-entries (128). */
 export const BUCKET_SIZE = 100;
@@ -26,7 +28,7 @@ const NAMES_PER_BUCKET = 64;
 const MAX_ATTEMPTS = 32;
 
 /** A script's answer (app-index-scripts.ts): a status and its number or holder id. */
-type Answer = ['ok' | 'head' | 'levels' | 'closed' | 'held', (number | string)?];
+type Answer = ['ok' | 'head' | 'levels' | 'closed' | 'held', (number | string)?, string?];
 
 /** The level new names go to when `held` names are held in levels. */
 function levelFor(held: number): number {
@@ -57,6 +59,9 @@ export class RedisAppIndex {
   bucketKey(app: string, n: number): string {
     return this.key(app, `ix:${n}`);
   }
+  occupiedKey(app: string): string {
+    return this.key(app, 'ixs');
+  }
   private nameLevelKeys(app: string, name: string, top: number): string[] {
     const h = crc32(name);
     return Array.from({ length: top + 1 }, (_, level) => this.key(app, `nm:${level}:${h % 2 ** level}`));
@@ -79,7 +84,7 @@ export class RedisAppIndex {
     let top = Number(levels[0] ?? -1);
     let replaceable = '';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const keys = [this.closedKey(app), this.legacyKey(app), this.headKey(app), this.bucketKey(app, n)];
+      const keys = [this.closedKey(app), this.legacyKey(app), this.headKey(app), this.bucketKey(app, n), this.occupiedKey(app)];
       const args: (string | number)[] = [record.id, record.createdAt, bucketed ? n : '', BUCKET_SIZE];
       let answer: Answer;
       if (record.kind === 'access') {
@@ -90,23 +95,29 @@ export class RedisAppIndex {
         keys.push(meta, this.key(app, 'names'), ...this.nameLevelKeys(app, record.name, passed));
         answer = (await CLAIM.run(this.client, keys, [...args, record.name, replaceable, passed, level ?? ''])) as Answer;
       }
-      const [status, value] = answer;
+      const [status, value, claimedAt] = answer;
       if (status === 'ok') return Number(value) < 0 ? null : Number(value);
       if (status === 'closed') throw new NotFoundError(`app "${app}"`);
       if (status === 'head') n = Number(value);
       else if (status === 'levels') top = Number(value);
       else {
         const holder = String(value);
-        if (replaceable !== '' || (await this.isLive(holder))) throw new ConflictError(`token named "${record.name}" in app "${app}"`);
+        if (replaceable !== '' || (await this.holds(holder, claimedAt))) throw new ConflictError(`token named "${record.name}" in app "${app}"`);
         replaceable = holder;
       }
     }
     throw new Error(`app "${app}": the index kept moving for ${MAX_ATTEMPTS} attempts`);
   }
 
-  private async isLive(id: string): Promise<boolean> {
+  /**
+   * Whether a name's holder still holds it: its token is live, or its record is not written yet and the claim
+   * is recent (another replica's issuance in flight, which writes the record right after claiming). A claim
+   * without a record past PENDING_MS is an issuance that died half-way, and frees the name.
+   */
+  private async holds(id: string, claimedAt: string | undefined): Promise<boolean> {
     const [revokedAt, expiresAt, createdAt] = await this.client.hmget(this.tokenKey(id), 'rv', 'ex', 'c');
-    return createdAt !== null && revokedAt === null && (expiresAt === null || Number(expiresAt) > Date.now());
+    if (createdAt === null) return revokedAt === null && claimedAt !== undefined && claimedAt !== '' && Number(claimedAt) > Date.now() - PENDING_MS;
+    return revokedAt === null && (expiresAt === null || Number(expiresAt) > Date.now());
   }
 
   /** Drops a revoked token from the index (its bucket, or the legacy index) and frees its name. */
@@ -116,8 +127,8 @@ export class RedisAppIndex {
     let top = Number((await this.client.hget(meta, 'l')) ?? -1);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const where = bucket === null ? this.legacyKey(app) : this.bucketKey(app, bucket);
-      const keys = [meta, this.key(app, 'names'), this.legacyKey(app), where, ...this.nameLevelKeys(app, record.name, top)];
-      const answer = (await RELEASE.run(this.client, keys, [record.name, record.id, top])) as Answer;
+      const keys = [meta, this.key(app, 'names'), this.legacyKey(app), where, this.occupiedKey(app), ...this.nameLevelKeys(app, record.name, top)];
+      const answer = (await RELEASE.run(this.client, keys, [record.name, record.id, top, bucket ?? ''])) as Answer;
       if (answer[0] !== 'levels') return;
       top = Number(answer[1]);
     }
@@ -138,13 +149,17 @@ export class RedisAppIndex {
   /** Deletes every index and claim of the app. */
   async drop(app: string): Promise<void> {
     const top = Number((await this.client.hget(this.key(app, 'nm'), 'l')) ?? -1);
-    const keys = [this.legacyKey(app), this.key(app, 'names'), this.headKey(app), this.key(app, 'nm'), ...(await this.bucketKeys(app))];
+    const keys = [this.legacyKey(app), this.key(app, 'names'), this.headKey(app), this.occupiedKey(app), this.key(app, 'nm'), ...(await this.bucketKeys(app))];
     for (let level = 0; level <= top; level++) for (let b = 0; b < 2 ** level; b++) keys.push(this.key(app, `nm:${level}:${b}`));
     for (let i = 0; i < keys.length; i += 500) await this.client.del(...keys.slice(i, i + 500));
   }
 
+  /** Numbers of the buckets holding ids, from bucket `from` on, at most `count` of them. */
+  async occupied(app: string, from: number, count: number): Promise<number[]> {
+    return (await this.client.zrangebyscore(this.occupiedKey(app), from, '+inf', 'LIMIT', 0, count)).map(Number);
+  }
+
   private async bucketKeys(app: string): Promise<string[]> {
-    const head = await this.head(app);
-    return Array.from({ length: head + 1 }, (_, n) => this.bucketKey(app, n));
+    return (await this.client.zrange(this.occupiedKey(app), 0, -1)).map((n) => this.bucketKey(app, Number(n)));
   }
 }

@@ -1,11 +1,12 @@
 /**
  * Pages of an app's token index (redis-app-index.ts): the legacy zset first, so what the release
- * before this one indexed lists, then buckets 0..head in fill order, each by (createdAt, id). The
+ * before this one indexed lists, then the buckets holding ids in fill order, each by (createdAt, id). The
  * cursor names the position (legacy or bucket, createdAt, id); a cursor of the release before this
  * one (createdAt, id) is a position in the legacy zset.
  */
 import type { RedisAppIndex } from './redis-app-index.js';
 import type { RedisClient } from './redis-connection.js';
+import { DROP } from './app-index-scripts.js';
 import { PAGE } from './redis-scripts.js';
 
 /** An index entry and where it is: a bucket number, or null for the legacy zset. */
@@ -15,9 +16,9 @@ export interface IndexEntry {
   id: string;
 }
 
-/** Buckets fetched per round trip at first; doubled up to MAX_BATCH so long runs of emptied buckets cost few round trips. */
-const FIRST_BATCH = 4;
-const MAX_BATCH = 128;
+/** Buckets fetched per round trip at first (a page of 100 usually needs one or two); doubled up to MAX_BATCH. */
+const FIRST_BATCH = 2;
+const MAX_BATCH = 64;
 
 export function encodeIndexCursor(e: IndexEntry): string {
   return Buffer.from(`${e.bucket ?? 'L'}:${e.createdAt}:${e.id}`).toString('base64url');
@@ -39,10 +40,10 @@ export async function readIndex(client: RedisClient, index: RedisAppIndex, app: 
     const flat = (await PAGE.run(client, [index.legacyKey(app)], [from ? from.createdAt : '', from ? from.id : '', count])) as string[];
     for (let i = 0; i < flat.length; i += 2) out.push({ bucket: null, id: flat[i]!, createdAt: Number(flat[i + 1]) });
   }
-  const head = await index.head(app);
   let n = from?.bucket ?? 0;
-  for (let batch = FIRST_BATCH; out.length < count && n <= head; batch = Math.min(batch * 2, MAX_BATCH)) {
-    const numbers = Array.from({ length: Math.min(batch, head - n + 1) }, (_, i) => n + i);
+  for (let batch = FIRST_BATCH; out.length < count; batch = Math.min(batch * 2, MAX_BATCH)) {
+    const numbers = await index.occupied(app, n, batch);
+    if (numbers.length === 0) break;
     const replies = await Promise.all(numbers.map((b) => client.zrange(index.bucketKey(app, b), 0, -1, 'WITHSCORES')));
     replies.forEach((flat, i) => {
       for (let j = 0; j < flat.length; j += 2) {
@@ -50,17 +51,20 @@ export async function readIndex(client: RedisClient, index: RedisAppIndex, app: 
         if (out.length < count && (!from || from.bucket !== entry.bucket || after(entry, from))) out.push(entry);
       }
     });
-    n += numbers.length;
+    n = numbers[numbers.length - 1]! + 1;
   }
   return out;
 }
 
 /** Removes entries found dangling or revoked, each from the structure holding it. */
 export async function dropEntries(client: RedisClient, index: RedisAppIndex, app: string, entries: IndexEntry[]): Promise<void> {
-  const byKey = new Map<string, string[]>();
+  const legacy: string[] = [];
+  const byBucket = new Map<number, string[]>();
   for (const e of entries) {
-    const key = e.bucket === null ? index.legacyKey(app) : index.bucketKey(app, e.bucket);
-    byKey.set(key, [...(byKey.get(key) ?? []), e.id]);
+    if (e.bucket === null) legacy.push(e.id);
+    else byBucket.set(e.bucket, [...(byBucket.get(e.bucket) ?? []), e.id]);
   }
-  await Promise.all([...byKey].map(([key, ids]) => client.zrem(key, ...ids)));
+  const drops = [...byBucket].map(([n, ids]) => DROP.run(client, [index.bucketKey(app, n), index.occupiedKey(app)], [n, ...ids]));
+  if (legacy.length > 0) drops.push(client.zrem(index.legacyKey(app), ...legacy));
+  await Promise.all(drops);
 }

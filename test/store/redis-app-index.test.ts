@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_SIZE } from '../../src/store/redis-app-index.js';
 import { RedisStore } from '../../src/store/redis-store.js';
+import { PENDING_MS } from '../../src/store/token-store.js';
 import type { TokenRecord } from '../../src/types.js';
 import { cleanupPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { makeRecord } from './contract.js';
@@ -82,6 +83,27 @@ describe('the v3 app index', () => {
     expect(await client.zscore(`${prefix}app:{${app}}:ix:${bucket}`, revoked[0]!.id)).toBeNull();
     expect((await appKeys(app)).filter((k) => k.includes(':ix:')).length).toBe(1);
     expect(await listAll(app, 3)).toEqual(records.slice(440).map((r) => r.id));
+  });
+
+  it('lists and closes an app with a long history by the buckets still holding ids, never the emptied ones', async () => {
+    const app = newApp();
+    const occupied = async () => (await client.zrange(`${prefix}app:{${app}}:ixs`, 0, -1)).map(Number);
+    const records = await issue(app, 250);
+    await Promise.all(records.slice(0, 200).map((r) => store.revokeToken(r.id, Date.now())));
+    expect(await occupied()).toEqual([2]);
+    // Months of grants later: the head is far on, and nothing between bucket 2 and it holds an id.
+    await client.set(`${prefix}app:{${app}}:ix`, '100000');
+    const late = makeRecord({ app, name: 'late' });
+    const lost = makeRecord({ app, name: 'lost', createdAt: Date.now() - PENDING_MS - 1_000 });
+    await store.putToken(late);
+    await store.putToken(lost);
+    expect(await occupied()).toEqual([2, 100000]);
+    // A record gone (expired past its tombstone) leaves a dangling entry: listing drops it, and an emptied bucket leaves the set.
+    await client.del(store.tokenKey(lost.id));
+    await store.revokeToken(late.id, Date.now());
+    expect(await listAll(app, 20)).toEqual(records.slice(200).map((r) => r.id));
+    expect(await occupied()).toEqual([2]);
+    expect((await store.closeApp(app)).sort()).toEqual(records.slice(200).map((r) => r.id).sort());
   });
 
   it('keeps names unique across levels, and frees a name on revoke', async () => {
