@@ -5,8 +5,11 @@ import { formatIssues } from '../config/load.js';
 import { ValidationError } from '../errors.js';
 
 const origin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected an origin such as https://app.example.com');
-const name = z.string().trim().min(1).max(128);
-const subject = z.string().trim().min(1).max(256);
+/** A UTF-16 half without its other half: Redis stores it as U+FFFD, so two different names would become one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogate)');
+const name = text(128);
+const subject = text(256);
 /** An app's default token lifetime: sliding expiry is only guaranteed from the minimum up (config/schema.ts). */
 const appTokenTtl = duration.refine((ms) => ms >= MIN_TOKEN_TTL, 'must be at least 60s');
 

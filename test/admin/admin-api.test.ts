@@ -120,6 +120,11 @@ describe('admin API: tokens', () => {
     expect(res.status).toBe(400);
     const fields = res.body.issues.map((i: string) => i.split(':')[0]);
     expect(fields).toEqual(expect.arrayContaining(['name', 'kind', 'scopes[0]', 'ttl']));
+    // Redis would store both halves as U+FFFD: "a\uD800" and "a\uDBFF" would become one name (red-team F3).
+    const lone = await gw.admin('POST', '/apps/rp/tokens', { name: 'a\uD800', scopes: [], subject: '\uDC00b' });
+    expect(lone.status).toBe(400);
+    expect(lone.body.issues).toEqual(['name: must be well-formed Unicode (no lone surrogate)', 'subject: must be well-formed Unicode (no lone surrogate)']);
+    expect((await gw.admin('POST', '/apps/rp/tokens', { name: 'emoji \u{1F600}', scopes: [] })).status).toBe(201);
     const install = await gw.admin('POST', '/apps/rp/tokens', { name: 'i', kind: 'install', scopes: ['reporting'] });
     expect(install.body.issues).toEqual(['scopes: installation tokens carry no scopes']);
   });
