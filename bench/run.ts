@@ -15,6 +15,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../src/config/load.js';
 import type { RecordLayout } from '../src/store/token-hash.js';
 import { publishReport, teardown } from './lib/finish.js';
 import { Refusal, requireWrk, runLoad, type LoadSpec } from './lib/load.js';
@@ -109,7 +110,11 @@ async function main(): Promise<void> {
     await sanityCheck(targets, upstream);
     log(`${wrk}: cold-path tokens, ${ROUNDS} x ${COLD_TOKENS}`);
     const coldFiles = await coldTokenFiles(p);
-    targets.push({ name: TARGETS.cold, server: tollgate, rotate: (round) => ({ file: coldFiles[round]!, header: 'Authorization', template: 'Bearer {}' }) });
+    // A process of its own: the cold rounds leave ~100k records in the cache, and the hot-token figure would
+    // then measure a gateway carrying them (its old generation and LRU map) instead of one hot token.
+    const cold = await startTollgate({ redisUrl: redis.url, prefix, upstream: upstream.url });
+    servers.push(cold);
+    targets.push({ name: TARGETS.cold, server: cold, rotate: (round) => ({ file: coldFiles[round]!, header: 'Authorization', template: 'Bearer {}' }) });
 
     const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
     const latency = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
@@ -142,9 +147,11 @@ async function main(): Promise<void> {
     log('token endpoint');
     const grants = await measureTokenEndpoint({ redisUrl: redis.url, prefix, upstream: upstream.url, adminToken: p.adminToken, connections: CONNECTIONS, seconds: SECONDS });
     const scale: ScaleResult[] = [];
+    // What an operator's keys cost: the default key prefix on the bench's own Redis (it is discarded); a shared one keeps the run's prefix.
+    const scalePrefix = process.env.BENCH_REDIS_URL ? prefix : parseConfig({}).store.keyPrefix;
     for (const layout of SCALE_TOKENS > 0 ? SCALE_LAYOUTS : []) {
-      log(`scale: ${SCALE_TOKENS} api tokens, store.recordLayout ${layout}`);
-      scale.push(await measureScale({ client: redis.client, prefix, layout, tokens: SCALE_TOKENS, usedMemory: () => redis.usedMemory() }));
+      log(`scale: ${SCALE_TOKENS} api tokens, store.recordLayout ${layout}, key prefix ${scalePrefix}`);
+      scale.push(await measureScale({ client: redis.client, prefix: scalePrefix, layout, tokens: SCALE_TOKENS, usedMemory: () => redis.usedMemory() }));
     }
     const setup = { wrk, connections: CONNECTIONS, rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, redis: process.env.BENCH_REDIS_URL ? 'shared' : 'private', headroom, coldTokens: COLD_TOKENS, load };
     publishReport('latest.md', renderReport({ setup, targets, samples, latency, memory: tollgateMemory, grants, scale }));

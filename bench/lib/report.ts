@@ -98,6 +98,7 @@ export function renderReport(o: ReportInput): string {
     o.scale.length > 0
       ? table(['figure', ...o.scale.map((s) => `store.recordLayout ${s.layout}`)], [
           ['api tokens created', ...o.scale.map((s) => String(s.tokens))],
+          ['key prefix (its length is in every key)', ...o.scale.map((s) => `\`${s.prefix}\` (${s.prefix.length} characters)`)],
           ['Redis memory per api token (INFO used_memory delta / tokens; record + app index + name index)', ...o.scale.map((s) => `${fixed(s.bytesPerToken)} bytes`)],
           ['list: first page of 100', ...o.scale.map((s) => `${fixed(s.firstPageMs, 2)} ms`)],
           ['list: median page of 100 across the whole walk', ...o.scale.map((s) => `${fixed(s.medianPageMs, 2)} ms`)],

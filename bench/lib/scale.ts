@@ -10,6 +10,8 @@ import { median } from './stats.js';
 
 export interface ScaleResult {
   layout: RecordLayout;
+  /** The key prefix the tokens were written under: its length is in every token's key. */
+  prefix: string;
   tokens: number;
   bytesPerToken: number;
   firstPageMs: number;
@@ -45,5 +47,5 @@ export async function measureScale(o: { client: Redis; prefix: string; layout: R
   } while (cursor);
   const walkMs = performance.now() - walkStarted;
   if (seen !== o.tokens) throw new Error(`pagination saw ${seen} of ${o.tokens} tokens`);
-  return { layout: o.layout, tokens: o.tokens, bytesPerToken, firstPageMs: pageTimes[0] ?? NaN, medianPageMs: median(pageTimes), walkMs };
+  return { layout: o.layout, prefix: o.prefix, tokens: o.tokens, bytesPerToken, firstPageMs: pageTimes[0] ?? NaN, medianPageMs: median(pageTimes), walkMs };
 }

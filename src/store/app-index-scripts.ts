@@ -4,9 +4,10 @@
  * a script that finds the state moved on changes nothing and answers with what to retry with.
  * Answers are arrays: {'ok', bucket (-1 for the legacy index)}, {'closed'}, {'head', n} (retry into
  * bucket n), {'levels', top} (retry passing name levels up to top), {'held', id, claimedAt}.
- * A name level maps a name to `<id> <claimedAt>`: a claim whose record is not written yet (an issuance
- * in flight) still holds the name, so the claim must say how old it is. The legacy hash holds the id
- * alone; its claim time is the id's score in the legacy index.
+ * A name level maps a name to `<id> <claimedAt in base 36>`: a claim whose record is not written yet (an
+ * issuance in flight) still holds the name, so the claim must say how old it is (base 36: 8 characters
+ * instead of 13, for every name held). The legacy hash holds the id alone; its claim time is the id's
+ * score in the legacy index. 'held' answers the claim time in ms, or '' when unknown.
  */
 import { LuaScript } from './redis-scripts.js';
 
@@ -26,8 +27,8 @@ local function head_moved()
 end
 local function claim_of(k, value)
   local space = string.find(value, ' ', 1, true)
-  if space then return string.sub(value, 1, space - 1), string.sub(value, space + 1) end
-  if k == 7 then return value, redis.call('ZSCORE', KEYS[2], value) or '' end
+  if space then return string.sub(value, 1, space - 1), tonumber(string.sub(value, space + 1), 36) or '' end
+  if k == 7 then return value, tonumber(redis.call('ZSCORE', KEYS[2], value)) or '' end
   return value, ''
 end
 local function add_to_index()
@@ -53,7 +54,7 @@ return add_to_index()
  * KEYS 1-5 and ARGV 1-4 as in HEAD, KEYS[6] the name meta hash (l: highest level, c: names held in
  * levels), KEYS[7] the legacy name hash, KEYS[8 + i] the name's bucket at level i for i = 0..ARGV[7].
  * ARGV[5] name, ARGV[6] replaceable id ('' for none), ARGV[8] the level to write at ('' for the legacy
- * hash). Claims the name and indexes the id, or answers 'held' with the other id holding the name and
+ * hash), ARGV[9] createdAt in base 36. Claims the name and indexes the id, or answers 'held' with the other id holding the name and
  * when it claimed it (the caller checks it is live or still being issued, and retries with it as replaceable).
  */
 export const CLAIM = new LuaScript(`${HEAD}
@@ -80,7 +81,7 @@ if ARGV[8] == '' then
   redis.call('HSET', KEYS[7], ARGV[5], ARGV[1])
 else
   local level = tonumber(ARGV[8])
-  redis.call('HSET', KEYS[8 + level], ARGV[5], ARGV[1] .. ' ' .. ARGV[2])
+  redis.call('HSET', KEYS[8 + level], ARGV[5], ARGV[1] .. ' ' .. ARGV[9])
   redis.call('HINCRBY', KEYS[6], 'c', 1)
   if level > top then redis.call('HSET', KEYS[6], 'l', level) end
 end

@@ -8,7 +8,7 @@
  *   p app:{id}:ix:<n>     zset   index bucket n, filled in order up to BUCKET_SIZE ids
  *   p app:{id}:ixs        zset   the numbers of the buckets holding ids (so emptied buckets cost nothing to list)
  *   p app:{id}:nm         hash   name meta: l (highest level in use), c (names held in levels)
- *   p app:{id}:nm:<l>:<b> hash   name → "<id> <claimedAt>" for names whose CRC-32 is b modulo 2^l
+ *   p app:{id}:nm:<l>:<b> hash   name → "<id> <claimedAt, base 36>" for names whose CRC-32 is b modulo 2^l
  *   p app:{id}:closed     string set while the app is deleted
  * Layout v3 writes buckets and levels; older layouts write the legacy structures. Both are always read.
  */
@@ -28,7 +28,7 @@ const NAMES_PER_BUCKET = 64;
 const MAX_ATTEMPTS = 32;
 
 /** A script's answer (app-index-scripts.ts): a status and its number or holder id. */
-type Answer = ['ok' | 'head' | 'levels' | 'closed' | 'held', (number | string)?, string?];
+type Answer = ['ok' | 'head' | 'levels' | 'closed' | 'held', (number | string)?, (number | string)?];
 
 /** The level new names go to when `held` names are held in levels. */
 function levelFor(held: number): number {
@@ -93,7 +93,7 @@ export class RedisAppIndex {
         const level = bucketed ? levelFor(Math.max(0, Number(levels[1] ?? 0))) : null;
         const passed = Math.max(top, level ?? -1);
         keys.push(meta, this.key(app, 'names'), ...this.nameLevelKeys(app, record.name, passed));
-        answer = (await CLAIM.run(this.client, keys, [...args, record.name, replaceable, passed, level ?? ''])) as Answer;
+        answer = (await CLAIM.run(this.client, keys, [...args, record.name, replaceable, passed, level ?? '', record.createdAt.toString(36)])) as Answer;
       }
       const [status, value, claimedAt] = answer;
       if (status === 'ok') return Number(value) < 0 ? null : Number(value);
@@ -114,9 +114,9 @@ export class RedisAppIndex {
    * is recent (another replica's issuance in flight, which writes the record right after claiming). A claim
    * without a record past PENDING_MS is an issuance that died half-way, and frees the name.
    */
-  private async holds(id: string, claimedAt: string | undefined): Promise<boolean> {
+  private async holds(id: string, claimedAt: number | string | undefined): Promise<boolean> {
     const [revokedAt, expiresAt, createdAt] = await this.client.hmget(this.tokenKey(id), 'rv', 'ex', 'c');
-    if (createdAt === null) return revokedAt === null && claimedAt !== undefined && claimedAt !== '' && Number(claimedAt) > Date.now() - PENDING_MS;
+    if (createdAt === null) return revokedAt === null && typeof claimedAt === 'number' && claimedAt > Date.now() - PENDING_MS;
     return revokedAt === null && (expiresAt === null || Number(expiresAt) > Date.now());
   }
 
