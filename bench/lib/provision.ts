@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { parseConfig } from '../../src/config/load.js';
 import { RedisStore } from '../../src/store/redis-store.js';
+import type { RecordLayout } from '../../src/store/token-hash.js';
 import { bootstrapAdminToken } from '../../src/tokens/admin-bootstrap.js';
 import { createTokenLifecycle, type TokenLifecycle } from '../../src/tokens/lifecycle.js';
 import { systemClock } from '../../src/types.js';
@@ -22,8 +23,13 @@ export function benchPrefix(): string {
   return `tgbench:${randomBytes(4).toString('hex')}:`;
 }
 
+/**
+ * BENCH_RECORD_LAYOUT: the record layout tokens are written in (default: the config's), e.g. v1 to profile a
+ * release older than v2 (BENCH_TOLLGATE_CLI), which cannot read later layouts.
+ */
 export async function provision(client: Redis, prefix: string): Promise<Provisioned> {
-  const store = new RedisStore(client, prefix);
+  const layout = (process.env.BENCH_RECORD_LAYOUT ?? parseConfig({}).store.recordLayout) as RecordLayout;
+  const store = new RedisStore(client, prefix, { layout });
   const lifecycle = createTokenLifecycle(store, parseConfig({}), systemClock);
   await store.createApp({ id: BENCH_APP, name: 'Benchmark', scopes: [BENCH_SCOPE], origins: [], createdAt: Date.now() });
   const { token: hotToken } = await lifecycle.issue({ app: BENCH_APP, kind: 'api', name: 'hot', scopes: [BENCH_SCOPE], createdBy: 'bench' });
