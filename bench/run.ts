@@ -6,7 +6,8 @@
  * scale figures. Figures are medians of rounds. The report is refused when the upstream alone is not
  * at least 3x the raw proxy: then the load generator or the machine, not the servers, set the pace.
  *
- * Knobs: BENCH_SECONDS (4, per round and config), BENCH_ROUNDS (5), BENCH_WARMUP (2),
+ * Knobs: BENCH_SECONDS (4, per round and config), BENCH_ROUNDS (5), BENCH_WARMUP (10; tollgate's JIT needs
+ * several seconds of full load on a 2-core machine before it runs at its steady rate, the raw proxy fewer),
  * BENCH_CONNECTIONS (50), BENCH_COLD_TOKENS (20000 per round), BENCH_WORKERS (2; 1 skips that row),
  * BENCH_SCALE_TOKENS (100000; 0 skips), BENCH_SCALE_LAYOUTS (v2,v3: store.recordLayout of each scale run), BENCH_QUICK=1 (rounds only, nothing written),
  * BENCH_REDIS_URL (default: a private redis-server, so command counts and memory are the gateway's alone).
@@ -29,7 +30,7 @@ import { startTollgate } from './lib/tollgate.js';
 import { measureTokenEndpoint } from './lib/token-endpoint.js';
 
 const SECONDS = envNumber('BENCH_SECONDS', 4);
-const WARMUP = envNumber('BENCH_WARMUP', 2);
+const WARMUP = envNumber('BENCH_WARMUP', 10);
 const ROUNDS = envNumber('BENCH_ROUNDS', 5);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 50);
 const COLD_TOKENS = envNumber('BENCH_COLD_TOKENS', 20_000);
@@ -69,11 +70,11 @@ async function sanityCheck(targets: Target[], upstream: Server): Promise<void> {
   }
 }
 
-/** One file of never-used tokens per round, so every cold-path request is a cache miss. */
+/** One file of never-used tokens per round and one for the warm-up (the last), so every cold-path request is a cache miss. */
 async function coldTokenFiles(p: Awaited<ReturnType<typeof provision>>): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-cold-'));
   const files: string[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round <= ROUNDS; round++) {
     const tokens = await issueMany(p.lifecycle, COLD_TOKENS, 'access', BENCH_APP);
     files.push(join(dir, `round${round}.txt`));
     writeFileSync(files[round]!, `${tokens.join('\n')}\n`);
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     const latency = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
     const spec = (t: Target, round: number, connections: number, seconds: number) => ({ connections, seconds, ...(t.headers ? { headers: t.headers } : {}), ...(t.rotate ? { rotate: t.rotate(round) } : {}) });
     log(`${wrk}: ${ROUNDS} interleaved rounds of ${SECONDS}s per config at ${CONNECTIONS} connections, then ${SECONDS}s at 2 connections; ${WARMUP}s warm-up each`);
-    for (const t of targets) if (!t.rotate) await runLoad({ ...spec(t, 0, CONNECTIONS, WARMUP), url: `${t.server.url}${PATH}` });
+    for (const t of targets) await runLoad({ ...spec(t, ROUNDS, CONNECTIONS, WARMUP), url: `${t.server.url}${PATH}` });
     const loadBefore = loadavg()[0]!;
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? targets : [...targets].reverse();
