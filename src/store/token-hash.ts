@@ -8,10 +8,10 @@
  *     k (a|i|o), s, u (only when not the creator), b (creator), c, t, sl (only when sliding),
  *     ex, cap, ci, lu, rv.
  * v3: v2 without d: the id spells 132 bits of the digest, which a record found by it already proves.
- * Any layout may carry x (the app index bucket holding the id, redis-token-index.ts).
+ * Any layout may carry x (the app index bucket holding the id, redis-app-index.ts).
  * Fields the Lua scripts read (c, t, sl, ex, cap, lu, rv) mean the same in every layout.
  */
-import type { TokenKind, TokenRecord } from '../types.js';
+import { TOKEN_KINDS, type TokenKind, type TokenRecord } from '../types.js';
 
 const ID_HEAD = 'tok_';
 const LETTER: Record<TokenKind, string> = { api: 'a', install: 'i', access: 'o' };
@@ -69,7 +69,7 @@ export function toHash(r: TokenRecord): Record<string, string | number> {
 export function fromHash(id: string, h: Record<string, string>): TokenRecord | null {
   const v1 = h.h !== undefined;
   const kind = v1 ? (h.k as TokenKind | undefined) : KIND_OF_LETTER[h.k ?? ''];
-  if (h.c === undefined || kind === undefined || (v1 && !['api', 'install', 'access'].includes(kind))) return null;
+  if (h.c === undefined || kind === undefined || (v1 && !TOKEN_KINDS.includes(kind))) return null;
   const createdBy = (v1 ? h.cb : h.b) ?? '';
   const record: TokenRecord = {
     id, name: h.n ?? '', app: h.a ?? '', kind,
