@@ -53,7 +53,7 @@ export class RedisAppIndex {
   legacyKey(app: string): string {
     return this.key(app, 'tokens');
   }
-  headKey(app: string): string {
+  private headKey(app: string): string {
     return this.key(app, 'ix');
   }
   bucketKey(app: string, n: number): string {
@@ -68,7 +68,7 @@ export class RedisAppIndex {
   }
 
   /** The head bucket number. */
-  async head(app: string): Promise<number> {
+  private async head(app: string): Promise<number> {
     return Number((await this.client.get(this.headKey(app))) ?? 0);
   }
 
@@ -79,7 +79,9 @@ export class RedisAppIndex {
   async add(record: TokenRecord, bucketed: boolean): Promise<number | null> {
     const app = record.app;
     const meta = this.key(app, 'nm');
-    const [headNow, levels] = await Promise.all([bucketed ? this.head(app) : 0, this.client.hmget(meta, 'l', 'c')]);
+    // An access token claims no name: the token endpoint's grants need not read the name levels.
+    const named = record.kind !== 'access';
+    const [headNow, levels] = await Promise.all([bucketed ? this.head(app) : 0, named ? this.client.hmget(meta, 'l', 'c') : [null, null]]);
     let n = headNow;
     let top = Number(levels[0] ?? -1);
     let replaceable = '';
@@ -87,7 +89,7 @@ export class RedisAppIndex {
       const keys = [this.closedKey(app), this.legacyKey(app), this.headKey(app), this.bucketKey(app, n), this.occupiedKey(app)];
       const args: (string | number)[] = [record.id, record.createdAt, bucketed ? n : '', BUCKET_SIZE];
       let answer: Answer;
-      if (record.kind === 'access') {
+      if (!named) {
         answer = (await INDEX.run(this.client, keys, args)) as Answer;
       } else {
         const level = bucketed ? levelFor(Math.max(0, Number(levels[1] ?? 0))) : null;
